@@ -1,0 +1,20 @@
+"""One thin spider per format, looked up by the format name in config/sources.yml."""
+
+from __future__ import annotations
+
+from crawlers.spiders.base import SourceSpider
+from crawlers.spiders.dsgl import DsglDocxSpider
+from crawlers.spiders.ecfr import EcfrSpider
+from crawlers.spiders.eurlex import EurLexPdfSpider
+from crawlers.spiders.justice_laws import JusticeLawsSpider
+from crawlers.spiders.wassenaar import WassenaarSpider
+
+SPIDERS: dict[str, type[SourceSpider]] = {
+    cls.name: cls
+    for cls in (JusticeLawsSpider, EcfrSpider, EurLexPdfSpider, WassenaarSpider, DsglDocxSpider)
+}
+
+
+def spider_for(fmt: str) -> type[SourceSpider]:
+    """The format's own spider, or the generic one for formats that need no checks."""
+    return SPIDERS.get(fmt, SourceSpider)

@@ -1,0 +1,76 @@
+"""Format parsers: one module per format, each registered under the format name used in
+`config/sources.yml`.
+
+A parser is a function `parse(bundle: Bundle) -> ParsedDocument`. It is strict: structure it
+does not recognise becomes a warning in the result (or a ParseError when nothing sensible can be
+made of the input); it never silently drops text into a default bucket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from exportwatch.errors import ConfigError, ParseError
+from nlp.model import ParsedDocument
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """One downloaded file of a bundle."""
+
+    url: str
+    content: bytes
+    media_type: str = ""
+    language: str = "en"
+    # The role the source config gives the file (e.g. "list", "definitions", "munitions").
+    role: str = "list"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything one crawl of a source fetched: the parser's whole input."""
+
+    source_id: str
+    jurisdiction: str
+    files: tuple[FetchedFile, ...]
+    # The date the crawl asked for (eCFR serves a date you name; the file carries none itself).
+    requested_date: dt.date | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+
+Parser = Callable[[Bundle], ParsedDocument]
+
+# format name -> "module:function"; imported lazily so that a broken parser only breaks its source.
+_PARSERS: dict[str, str] = {
+    "justice-laws-xml": "nlp.parse.justice_laws_xml:parse",
+    "ecfr-xml": "nlp.parse.ecfr_xml:parse",
+    "eurlex-pdf": "nlp.parse.eurlex_pdf:parse",
+    "dsgl-docx": "nlp.parse.dsgl_docx:parse",
+    "wassenaar": "nlp.parse.wassenaar:parse",
+}
+
+
+def register_parser(fmt: str, target: str) -> None:
+    """Register a parser for a format by dotted path (`package.module:function`)."""
+    _PARSERS[fmt] = target
+
+
+def known_formats() -> list[str]:
+    return sorted(_PARSERS)
+
+
+def get_parser(fmt: str) -> Parser:
+    try:
+        target = _PARSERS[fmt]
+    except KeyError:
+        raise ConfigError(f"unknown format {fmt!r}; known: {', '.join(known_formats())}") from None
+    module_name, _, func_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ParseError(f"parser for {fmt!r} cannot be loaded: {exc}") from exc
+    func: Parser = getattr(module, func_name)
+    return func
