@@ -74,7 +74,7 @@ def parse_query(text: str) -> ParsedQuery:
         raise QueryError("empty query: give words, a \"phrase\" or a control code")
     if text.count('"') % 2:
         raise QueryError(f"unbalanced quote in {text!r}: close the phrase with a second \"")
-    if CODE_RE.match(text) and not text.isdigit() or re.fullmatch(r"\d{4}", text):
+    if (CODE_RE.match(text) and not text.isdigit()) or re.fullmatch(r"\d{4}", text):
         return ParsedQuery(clauses=(), code=text.rstrip("."))
     clauses: list[list[Term]] = []
     pending_or = False
@@ -112,8 +112,8 @@ def _term(raw: str, negated: bool) -> Term | None:
     if raw.startswith("-") and len(raw) > 1:
         negated, raw = True, raw[1:]
     if raw.startswith('"'):
-        words = tuple(re.findall(r"\w+", raw.strip('"').lower()))
-        return Term(words=words, negated=negated) if words else None
+        phrase = tuple(re.findall(r"\w+", raw.strip('"').lower()))
+        return Term(words=phrase, negated=negated) if phrase else None
     prefix = raw.endswith("*")
     words = re.findall(r"\w+", raw.lower())
     if not words:

@@ -47,7 +47,8 @@ def outcome_table(outcomes: Sequence[CrawlOutcome], title: str = "Crawl summary"
 
 @click.command()
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Crawl only this source (repeatable).")
-@click.option("--mirror", metavar="URL", help="Fetch from a replay mirror (exportwatch mirror) instead of the live hosts.")
+@click.option("--mirror", metavar="URL",
+              help="Fetch from a replay mirror (exportwatch mirror) instead of the live hosts.")
 @click.option("--date", metavar="YYYY-MM-DD", help="Ask dated endpoints (eCFR) for this date instead of the latest.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcomes as JSON.")
 @handle_errors

@@ -18,7 +18,8 @@ from exportwatch.settings import Settings
 @click.command()
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Corpus directory (default: EXPORTWATCH_CORPUS, ../shared/corpus).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--at", "pins", multiple=True, metavar="SOURCE=DATE",
               help="Serve this dated version of a source (repeatable); default: the newest.")
 @handle_errors

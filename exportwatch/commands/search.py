@@ -31,7 +31,8 @@ def _terminal_snippet(snippet: str) -> str:
 
 @click.command()
 @click.argument("query")
-@click.option("--jurisdiction", "-j", multiple=True, metavar="J", help="Only this jurisdiction (repeatable): ca, eu, us, au, wa.")
+@click.option("--jurisdiction", "-j", multiple=True, metavar="J",
+              help="Only this jurisdiction (repeatable): ca, eu, us, au, wa.")
 @click.option("--source", multiple=True, metavar="ID", help="Only this source (repeatable).")
 @click.option("--language", multiple=True, metavar="LANG", help="Only entries in this language (repeatable).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500), help="Hits per page.")
