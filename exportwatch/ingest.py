@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import signal
 import time
 from dataclasses import dataclass, field
 
@@ -17,10 +19,19 @@ from crawlers.run import CrawlResult, crawl_source
 from exportwatch.errors import ExportWatchError, ParseError
 from exportwatch.settings import Settings
 from indexer.base import SearchBackend
-from indexer.project import project_source
+from indexer.project import ensure_projected
 from indexer.store import FileRef, Store
 from nlp.parse import Bundle, FetchedFile
 from nlp.parse.sandbox import parse_in_sandbox
+
+
+# Fault injection for crash tests: the process SIGKILLs itself at the named checkpoint.
+_KILL_AT = "EXPORTWATCH_FAULT_KILL_AT"
+
+
+def _checkpoint(name: str) -> None:
+    if os.environ.get(_KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -64,11 +75,13 @@ def run_crawl(source: Source, store: Store, backend: SearchBackend, settings: Se
 def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, settings: Settings,
                       outcome: CrawlOutcome, *, mirror: str | None, date: str | None) -> None:
     result = crawl_source(source, mirror=mirror, date=date)
+    _checkpoint("fetched")
     for f in result.fetched:
         new = store.add_fetch(outcome.crawl_id, url=f.url, status=f.status, fetched_at=f.fetched_at,
                               headers=f.headers, content=f.content, sha256=f.sha256,
                               language=f.language, role=f.role)
         outcome.new_snapshots += int(new)
+    _checkpoint("snapshots-stored")
     if result.errors:
         # A partial bundle would parse into a version that silently lacks documents.
         detail = "; ".join(f"{e['url']}: {e['error']}" for e in result.errors[:5])
@@ -80,6 +93,7 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
     if existing is not None:
         outcome.status, outcome.version_id = "unchanged", existing.id
         outcome.version_date, outcome.entries = existing.version_date, existing.entry_count
+        ensure_projected(store, backend, source.id, source.jurisdiction)
         return
     requested = result.fetched[0].requested_date
     bundle = Bundle(
@@ -90,6 +104,7 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
     )
     doc = parse_in_sandbox(source.format, bundle, timeout_s=settings.parse_timeout_s,
                            memory_bytes=settings.parse_memory_bytes)
+    _checkpoint("parsed")
     outcome.warnings = list(doc.warnings)
     outcome.entries = len(doc.entries)
     bounds = source.expected_entries
@@ -105,4 +120,6 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
         bundle_sha256=digest, crawl_id=outcome.crawl_id, doc=doc, files=files)
     outcome.version_date = doc.version_date
     outcome.status = "new-version"
-    project_source(store, backend, source.id, source.jurisdiction)
+    _checkpoint("version-stored")
+    ensure_projected(store, backend, source.id, source.jurisdiction)
+    _checkpoint("indexed")

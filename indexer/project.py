@@ -33,4 +33,16 @@ def project_source(store: Store, backend: SearchBackend, source_id: str, jurisdi
     version = store.current_version(source_id)
     if version is None:
         return backend.replace_source(source_id, [])
-    return backend.replace_source(source_id, index_docs(store, version, jurisdiction))
+    n = backend.replace_source(source_id, index_docs(store, version, jurisdiction))
+    store.set_projected(backend.name, source_id, version.id)
+    return n
+
+
+def ensure_projected(store: Store, backend: SearchBackend, source_id: str, jurisdiction: str) -> bool:
+    """Re-index a source if the backend does not hold its current version (e.g. a crawl was
+    killed after storing a version and before indexing it). Returns True if it re-indexed."""
+    version = store.current_version(source_id)
+    if version is None or store.projected_version(backend.name, source_id) == version.id:
+        return False
+    project_source(store, backend, source_id, jurisdiction)
+    return True

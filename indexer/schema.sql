@@ -87,3 +87,13 @@ CREATE TRIGGER IF NOT EXISTS entries_append_only BEFORE UPDATE ON entries
 BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
 BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+
+-- Which version of each source a search backend holds: lets a crawl that was killed between
+-- storing a version and indexing it be healed by the next crawl. Mutable bookkeeping, not history.
+CREATE TABLE IF NOT EXISTS projections (
+    backend     TEXT NOT NULL,
+    source_id   TEXT NOT NULL,
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (backend, source_id)
+);

@@ -123,7 +123,12 @@ class Store:
 
     # --- crawls and snapshots ------------------------------------------------------------------
     def begin_crawl(self, source_id: str) -> int:
+        """Open a crawl record. One crawl per source runs at a time, so a crawl of this source
+        still marked running was killed (SIGKILL, power loss): it is closed as failed."""
         with self.transaction() as db:
+            db.execute("UPDATE crawls SET status='failed', finished_at=?, message='interrupted: the crawl"
+                       " process stopped before it finished' WHERE source_id=? AND status='running'",
+                       (_now(), source_id))
             cur = db.execute("INSERT INTO crawls(source_id, started_at, status) VALUES (?, ?, 'running')",
                              (source_id, _now()))
             return int(cur.lastrowid or 0)
@@ -262,6 +267,19 @@ class Store:
             "SELECT * FROM crawls WHERE source_id=? AND status IN ('new-version', 'unchanged')"
             " ORDER BY id DESC LIMIT 1", (source_id,)).fetchone()
         return _crawl(row) if row else None
+
+
+    # --- search projection bookkeeping -----------------------------------------------------------
+    def projected_version(self, backend: str, source_id: str) -> int | None:
+        row = self.db.execute("SELECT version_id FROM projections WHERE backend=? AND source_id=?",
+                              (backend, source_id)).fetchone()
+        return int(row[0]) if row else None
+
+    def set_projected(self, backend: str, source_id: str, version_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO projections(backend, source_id, version_id, updated_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT(backend, source_id) DO UPDATE SET version_id=excluded.version_id,"
+                       " updated_at=excluded.updated_at", (backend, source_id, version_id, _now()))
 
 
 def _entry_values(version_id: int, jurisdiction: str, primary: str, e: ParsedEntry) -> tuple[Any, ...]:
