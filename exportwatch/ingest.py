@@ -24,7 +24,6 @@ from indexer.store import FileRef, Store
 from nlp.parse import Bundle, FetchedFile
 from nlp.parse.sandbox import parse_in_sandbox
 
-
 # Fault injection for crash tests: the process SIGKILLs itself at the named checkpoint.
 _KILL_AT = "EXPORTWATCH_FAULT_KILL_AT"
 
