@@ -9,6 +9,8 @@ from typing import Any
 
 from crawlers.registry import Source
 
+# The longest Retry-After we wait out (never longer than the source's own timeout).
+RETRY_AFTER_MAX_S = 120.0
 USER_AGENT = "ExportWatch/0.1 (+https://github.com/exportwatch/exportwatch; export-control change monitor)"
 
 
@@ -34,6 +36,10 @@ def scrapy_settings(source: Source, out_dir: str, *, mirror: str | None) -> dict
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 3,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        # RetryMiddleware (550) ignores Retry-After; ours (560: sees the response first) waits
+        # what a 429/503 asks, up to EXPORTWATCH_RETRY_AFTER_MAX seconds.
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.RetryAfterMiddleware": 560},
+        "EXPORTWATCH_RETRY_AFTER_MAX": min(p.timeout_s, RETRY_AFTER_MAX_S),
         "HTTPERROR_ALLOW_ALL": True,  # the spider records every status instead of dropping it
         "REDIRECT_MAX_TIMES": 5,
         "COOKIES_ENABLED": False,

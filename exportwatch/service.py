@@ -23,7 +23,14 @@ class Service:
         settings = settings or Settings.from_env()
         sources = load_sources(settings.sources_file)
         store = Store(settings.store_path)
-        backend = EmbeddedBackend(settings.search_path)
+        backend: SearchBackend
+        if settings.search_backend == "elasticsearch":
+            # Imported only when chosen: the default install never loads the ES client.
+            from indexer.elastic import ElasticBackend
+
+            backend = ElasticBackend(settings.es_url, settings.es_index_prefix)
+        else:
+            backend = EmbeddedBackend(settings.search_path)
         return cls(settings, store, backend, sources)
 
     def source(self, source_id: str) -> Source:

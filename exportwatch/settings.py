@@ -6,6 +6,7 @@ Every setting has a default that makes `exportwatch demo` work from a fresh chec
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EXPORTWATCH_SOURCES": ("config/sources.yml", "The sources file."),
     "EXPORTWATCH_MIRROR_CONFIG": ("config/mirror.yml", "Which corpus file the replay mirror serves for which URL."),
     "EXPORTWATCH_CORPUS": ("../shared/corpus", "The real-document corpus the mirror, tests and demo read."),
-    "EXPORTWATCH_SEARCH_BACKEND": ("embedded", "Search backend: 'embedded' (SQLite FTS5)."),
+    "EXPORTWATCH_SEARCH_BACKEND": ("embedded", "Search backend: 'embedded' (SQLite FTS5) or "
+                                   "'elasticsearch' (a node at EXPORTWATCH_ES_URL)."),
+    "EXPORTWATCH_ES_URL": ("http://127.0.0.1:9200", "Elasticsearch URL, when the backend is "
+                           "'elasticsearch' (scripts/elasticsearch.sh starts a local node)."),
+    "EXPORTWATCH_ES_INDEX_PREFIX": ("exportwatch-", "Prefix of the Elasticsearch alias "
+                                    "({prefix}entries) and its versioned indices."),
     "EXPORTWATCH_PARSE_TIMEOUT": ("300", "Seconds a parser may run on one document bundle."),
     "EXPORTWATCH_PARSE_MEMORY_MB": ("4096", "Memory limit of the parser process, in MiB."),
 }
@@ -39,6 +45,8 @@ class Settings:
     search_backend: str
     parse_timeout_s: float
     parse_memory_bytes: int
+    es_url: str = SETTINGS["EXPORTWATCH_ES_URL"][0]
+    es_index_prefix: str = SETTINGS["EXPORTWATCH_ES_INDEX_PREFIX"][0]
 
     @property
     def store_path(self) -> Path:
@@ -56,8 +64,17 @@ class Settings:
             return env.get(name) or SETTINGS[name][0]
 
         backend = get("EXPORTWATCH_SEARCH_BACKEND")
-        if backend != "embedded":
-            raise ConfigError(f"EXPORTWATCH_SEARCH_BACKEND={backend!r}: only 'embedded' is available")
+        if backend not in ("embedded", "elasticsearch"):
+            raise ConfigError(f"EXPORTWATCH_SEARCH_BACKEND={backend!r}: use 'embedded' or "
+                              "'elasticsearch'")
+        es_url = get("EXPORTWATCH_ES_URL")
+        if not re.fullmatch(r"https?://\S+", es_url):
+            raise ConfigError(f"EXPORTWATCH_ES_URL={es_url!r}: expected http(s)://host:port")
+        prefix = get("EXPORTWATCH_ES_INDEX_PREFIX")
+        # ES index names: lower case, no leading '-', '_' or '+', none of \/*?"<>| , # or space.
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", prefix):
+            raise ConfigError(f"EXPORTWATCH_ES_INDEX_PREFIX={prefix!r}: use lower-case letters, "
+                              "digits, '.', '_' or '-', starting with a letter or digit")
         try:
             timeout = float(get("EXPORTWATCH_PARSE_TIMEOUT"))
             memory = int(get("EXPORTWATCH_PARSE_MEMORY_MB")) * 1024 * 1024
@@ -71,4 +88,6 @@ class Settings:
             search_backend=backend,
             parse_timeout_s=timeout,
             parse_memory_bytes=memory,
+            es_url=es_url,
+            es_index_prefix=prefix,
         )

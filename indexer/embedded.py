@@ -109,10 +109,19 @@ class EmbeddedBackend:
         base = f"FROM docs d WHERE ({cond}) {where}"
         total = self.db.execute(f"SELECT count(*) {base}", (*code_args, *args)).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT d.*, d.heading AS snip {base} ORDER BY length(d.code), d.jurisdiction, d.code"
-            " LIMIT ? OFFSET ?", (*code_args, *args, query.limit, query.offset)).fetchall()
-        hits = [_hit(r, 1.0 / (1 + len(r["code"]) - len(code)), r["snip"]) for r in rows]
+            f"SELECT d.*, d.heading AS snip {base} ORDER BY length(d.code), d.jurisdiction, d.code,"
+            " d.entry_id LIMIT ? OFFSET ?", (*code_args, *args, query.limit, query.offset)).fetchall()
+        hits = [_hit(r, code_score(r["code"], code), r["snip"]) for r in rows]
         return SearchResult(query=query, total=int(total), hits=hits)
+
+
+def code_score(hit_code: str, query_code: str) -> float:
+    """Closer to the code asked for scores higher (the entry over its sub-items).
+
+    Clamped at 0: a Wassenaar query can be longer than the EU code it finds ("1.C.10" finds
+    "1C010"), which made the unclamped formula divide by zero.
+    """
+    return 1.0 / (1 + max(0, len(hit_code) - len(query_code)))
 
 
 def code_variants(code: str) -> list[str]:

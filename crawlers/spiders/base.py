@@ -21,6 +21,15 @@ from crawlers.pipelines import FETCHES
 from crawlers.registry import Document, Source
 
 ERRORS = "errors.jsonl"
+# Download errors Scrapy raises with an empty message, and what they mean in our crawls (a timeout
+# is a DownloadTimeoutError, so the only cancellation left is the size limit on a body sent
+# without Content-Length; the one with Content-Length says so itself).
+_UNEXPLAINED = {
+    "ResponseDataLossError": "the connection closed before the whole body arrived "
+                             "(fewer bytes than Content-Length)",
+    "DownloadCancelledError": "download stopped: the body grew past the download max size "
+                              "({maxsize} bytes)",
+}
 TITLES_JSON = "https://www.ecfr.gov/api/versioner/v1/titles.json"
 
 
@@ -143,7 +152,11 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         request = failure.request
         url = request.meta.get("production_url", request.url)
-        self._record_error(url, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        name, message = failure.type.__name__, failure.getErrorMessage().strip()
+        if not message and name in _UNEXPLAINED:
+            maxsize = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+            message = _UNEXPLAINED[name].format(maxsize=maxsize)
+        self._record_error(url, f"{name}: {message}")
 
     def _record_error(self, url: str, message: str) -> None:
         with open(f"{self.out_dir}/{ERRORS}", "a", encoding="utf-8") as fh:  # noqa: PTH123
