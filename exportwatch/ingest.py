@@ -75,6 +75,9 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
                       outcome: CrawlOutcome, *, mirror: str | None, date: str | None) -> None:
     result = crawl_source(source, mirror=mirror, date=date)
     _checkpoint("fetched")
+    # Fetch-level warnings (robots.txt unreachable, so the crawl failed open) reach the operator
+    # whatever happens next.
+    outcome.warnings.extend(result.warnings)
     for f in result.fetched:
         new = store.add_fetch(outcome.crawl_id, url=f.url, status=f.status, fetched_at=f.fetched_at,
                               headers=f.headers, content=f.content, sha256=f.sha256,
@@ -104,7 +107,7 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
     doc = parse_in_sandbox(source.format, bundle, timeout_s=settings.parse_timeout_s,
                            memory_bytes=settings.parse_memory_bytes)
     _checkpoint("parsed")
-    outcome.warnings = list(doc.warnings)
+    outcome.warnings.extend(doc.warnings)
     outcome.entries = len(doc.entries)
     bounds = source.expected_entries
     if len(doc.entries) < bounds.min:
