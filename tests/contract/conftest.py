@@ -1,0 +1,199 @@
+"""Fixtures of the search contract: the same tests run against every search backend.
+
+The Elasticsearch backend runs against a REAL node: scripts/elasticsearch.sh installs the pinned
+distribution (cached outside the repo) and starts a node on a free port for this session, then
+stops and purges it at the end. If it cannot start, the Elasticsearch tests fail: a contract that
+is never checked is not a contract. Set EXPORTWATCH_TEST_ES_URL to use a node you already run
+(faster while iterating); the session then neither starts nor stops anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from indexer.base import IndexDoc, SearchBackend
+from indexer.elastic import ElasticBackend
+from indexer.embedded import EmbeddedBackend
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "elasticsearch.sh"
+RUN_ID = uuid.uuid4().hex[:8]
+BACKENDS = ["embedded", "elasticsearch"]
+# The Elasticsearch half is marked slow (its node takes ~10 s to start), so `make test-fast` runs
+# the embedded half; `make test` runs both and fails if the node cannot start.
+_PARAMS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.slow)]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents and {"es_url", "es_client", "elastic", "both"} & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _script(command: list[str], env: dict[str, str], timeout: float) -> None:
+    try:
+        proc = subprocess.run([str(SCRIPT), *command], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"scripts/elasticsearch.sh {' '.join(command)} timed out after {timeout}s: "
+                    f"{exc.stdout!r} {exc.stderr!r}")
+    if proc.returncode != 0:
+        pytest.fail(f"scripts/elasticsearch.sh {' '.join(command)} failed "
+                    f"(exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+
+
+@pytest.fixture(scope="session")
+def es_url() -> Iterator[str]:
+    existing = os.environ.get("EXPORTWATCH_TEST_ES_URL")
+    if existing:
+        yield existing
+        return
+    # A free port per session: two sessions at once (two engineers, CI) each get their own node,
+    # and neither stops the other's.
+    port = _free_port()
+    env = {**os.environ, "EXPORTWATCH_ES_PORT": str(port)}
+    _script(["install"], env, timeout=900)
+    t0 = time.monotonic()
+    _script(["start"], env, timeout=300)
+    print(f"\nelasticsearch test node on port {port} started in {time.monotonic() - t0:.1f}s")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([str(SCRIPT), "stop", "--purge"], env=env, capture_output=True,
+                       timeout=120, check=False)
+
+
+@pytest.fixture(scope="session")
+def es_client(es_url: str) -> Iterator[Elasticsearch]:
+    client = Elasticsearch(es_url, request_timeout=30)
+    yield client
+    # Whatever a test left behind (an index of an aborted test) goes with the session.
+    names = list(client.indices.get(index=f"ewtest-{RUN_ID}-*", expand_wildcards="all").body)
+    if names:
+        client.indices.delete(index=",".join(names), ignore_unavailable=True)
+    client.close()
+
+
+_counter = iter(range(1_000_000))
+
+
+def make_elastic(es_url: str, **kwargs: Any) -> ElasticBackend:
+    """A backend with an index prefix no other test or session uses."""
+    return ElasticBackend(es_url, f"ewtest-{RUN_ID}-{next(_counter)}-", **kwargs)
+
+
+def make_backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> SearchBackend:
+    if name == "embedded":
+        return EmbeddedBackend(tmp_path / f"search-{next(_counter)}.sqlite")
+    request.getfixturevalue("es_client")  # sweeps leftovers at session end
+    return make_elastic(request.getfixturevalue("es_url"))
+
+
+def dispose(backend: SearchBackend) -> None:
+    if isinstance(backend, ElasticBackend):
+        backend.delete_all()
+    backend.close()
+
+
+@pytest.fixture(params=_PARAMS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    b = make_backend(request.param, request, tmp_path)
+    yield b
+    dispose(b)
+
+
+@pytest.fixture
+def elastic(es_url: str, es_client: Elasticsearch) -> Iterator[ElasticBackend]:
+    b = make_elastic(es_url, initial_backoff=0.01, max_backoff=0.05)
+    yield b
+    dispose(b)
+
+
+# -- the documents: short texts written for these tests, in the style of the real lists ---------
+
+def doc(entry_id: str, code: str, heading: str, text: str, *, notes: str = "", context: str = "",
+        language: str = "en", kind: str = "item", version_id: int = 1) -> IndexDoc:
+    jurisdiction = entry_id.split(":", 1)[0]
+    source = {"eu": "eu-annex-i", "us": "us-ecfr-ccl", "wa": "wa-dual-use", "ca": "ca-ecl"}
+    return IndexDoc(
+        entry_id=entry_id, source_id=source[jurisdiction], jurisdiction=jurisdiction, code=code,
+        kind=kind, heading=heading, text=text, notes=notes, context=context, language=language,
+        category=code[0], status="current", version_id=version_id,
+        version_date=dt.date(2024, 9, 1) if jurisdiction != "us" else dt.date(2025, 1, 15))
+
+
+EU = [
+    doc("eu:3A001", "3A001", "Electronic items", "Electronic items as follows:", kind="entry"),
+    doc("eu:3A001.b", "3A001.b", "Frequency synthesisers",
+        "Frequency synthesisers and electronic assemblies having a frequency switching time from "
+        "one selected frequency to another of less than 312 ps.",
+        context="Electronic items", notes="Note: see also 3A001.b.2 for amplifiers."),
+    doc("eu:3A001.b.2", "3A001.b.2", "Microwave amplifiers",
+        "Microwave solid state amplifiers rated for operation at frequencies above 2.7 GHz, "
+        "including those designed for military radar.",
+        context="Electronic items; Frequency synthesisers"),
+    doc("eu:1C010", "1C010", "Fibrous or filamentary materials",
+        "Carbon fibre and aramid fibre materials having a specific modulus exceeding 10.15 Mm.",
+        kind="entry", notes="Note: 1C010 does not control fabrics for civil aircraft repair."),
+]
+US = [
+    doc("us:3A001.b", "3A001.b", "Frequency synthesizer",
+        "Frequency synthesizer electronic assemblies having a frequency switching time of less "
+        "than 312 ps.", context="Electronic items"),
+    doc("us:3A001.b.2", "3A001.b.2", "Microwave power amplifiers",
+        "Microwave power amplifiers for military and space applications.",
+        context="Electronic items"),
+    doc("us:1C010", "1C010", "Fibrous or filamentary materials",
+        "Carbon fiber materials of high specific tensile strength.", kind="entry"),
+]
+WA = [
+    doc("wa:3.A.1.b", "3.A.1.b", "Frequency synthesizers",
+        "Frequency synthesizers with a settling time of less than 1 ms to within 1 Hz.",
+        context="Electronic items"),
+    doc("wa:1.C.10", "1.C.10", "Fibrous or filamentary materials",
+        "Fibrous materials, such as carbon fibre, for composite structures.", kind="entry"),
+]
+CA = [
+    doc("ca:1-3.A.1.b@fr", "1-3.A.1.b", "Synthétiseurs de fréquences",
+        "Synthétiseurs de fréquences ayant un temps de commutation inférieur à 312 ps.",
+        language="fr"),
+]
+ALL_DOCS = [*EU, *US, *WA, *CA]
+
+
+def load(backend: SearchBackend, docs: list[IndexDoc] = ALL_DOCS) -> None:
+    by_source: dict[str, list[IndexDoc]] = {}
+    for d in docs:
+        by_source.setdefault(d.source_id, []).append(d)
+    for source_id, items in by_source.items():
+        assert backend.replace_source(source_id, items) == len(items)
+
+
+@pytest.fixture(scope="module", params=_PARAMS)
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[SearchBackend]:
+    """Every document, indexed once per module and shared by the tests that only read (an index
+    per test would double the suite's time). Tests that write use `backend`."""
+    b = make_backend(request.param, request, tmp_path_factory.mktemp("search"))
+    load(b)
+    yield b
+    dispose(b)
