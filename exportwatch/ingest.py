@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from crawlers.registry import Source
 from crawlers.run import CrawlResult, crawl_source
 from exportwatch.errors import ExportWatchError, ParseError
+from exportwatch.processors import VersionContext, run_processors
 from exportwatch.settings import Settings
 from indexer.base import SearchBackend
 from indexer.project import ensure_projected
@@ -95,6 +96,8 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
     if existing is not None:
         outcome.status, outcome.version_id = "unchanged", existing.id
         outcome.version_date, outcome.entries = existing.version_date, existing.entry_count
+        # Catch up on work a killed crawl (or a newly added processor) left undone.
+        outcome.warnings += run_processors(VersionContext(store, backend, settings, source, existing))
         ensure_projected(store, backend, source.id, source.jurisdiction)
         return
     requested = result.fetched[0].requested_date
@@ -123,5 +126,9 @@ def _crawl_and_ingest(source: Source, store: Store, backend: SearchBackend, sett
     outcome.version_date = doc.version_date
     outcome.status = "new-version"
     _checkpoint("version-stored")
+    version = store.find_version(source.id, digest)
+    if version is not None:
+        outcome.warnings += run_processors(VersionContext(store, backend, settings, source, version))
+    _checkpoint("processed")
     ensure_projected(store, backend, source.id, source.jurisdiction)
     _checkpoint("indexed")

@@ -90,8 +90,11 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            schema = resources.files("indexer").joinpath("schema.sql").read_text(encoding="utf-8")
-            self.db.executescript(schema)
+            # Each feature owns a schema file (indexer/sql/NN_feature.sql), applied in name order.
+            # Every statement is idempotent (IF NOT EXISTS), so opening a store migrates it.
+            sql_dir = resources.files("indexer").joinpath("sql")
+            for name in sorted(p.name for p in sql_dir.iterdir() if p.name.endswith(".sql")):
+                self.db.executescript(sql_dir.joinpath(name).read_text(encoding="utf-8"))
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
 

@@ -30,7 +30,7 @@ def run_cli(env: Env, kill_at: str | None = None) -> subprocess.CompletedProcess
                           env=environment, capture_output=True, timeout=120, check=False)
 
 
-@pytest.mark.parametrize("stage", ["fetched", "snapshots-stored", "parsed", "version-stored", "indexed"])
+@pytest.mark.parametrize("stage", ["fetched", "snapshots-stored", "parsed", "version-stored", "processed", "indexed"])
 def test_sigkill_at_each_stage_then_restart(env: Env, stage: str) -> None:
     env.catalog.pin("ca-ecl", dt.date(2025, 7, 24))
     killed = run_cli(env, kill_at=stage)
