@@ -3,7 +3,8 @@
 Spiders run against it exactly as against the live hosts (through Scrapy's downloader, with
 `--mirror URL`), and a chosen dated version can be served per source, so successive versions of a
 list can be replayed in order. Index pages and eCFR's titles.json are generated from the version
-being served, so document discovery is exercised too.
+being served, so document discovery is exercised too; so are the Federal Register API's pages
+(crawlers/mirror_federal_register.py, corpus files reshaped to the API's schema).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
 import yaml
 
+from crawlers.mirror_federal_register import load_api as load_federal_register_api
 from crawlers.registry import Source
 from exportwatch.errors import ConfigError
 
@@ -71,6 +73,16 @@ class MirrorSource:
         return max(candidates, key=lambda v: v.date) if candidates else None
 
 
+class GeneratedApi(Protocol):
+    """An API answered from corpus files reshaped at load time (`generator:` in mirror.yml)."""
+
+    def resolve(self, key: str, through: dt.date | None) -> tuple[bytes, str] | None: ...
+
+
+# generator kind in mirror.yml -> loader(source id, spec, corpus dir, missing files list)
+_GENERATORS = {"federal-register-api": load_federal_register_api}
+
+
 @dataclass
 class MirrorCatalog:
     """Everything the mirror can serve, and which version of each source it serves now."""
@@ -78,6 +90,8 @@ class MirrorCatalog:
     sources: dict[str, MirrorSource]
     index_pages: dict[str, tuple[str, re.Pattern[str]]] = field(default_factory=dict)
     ecfr_sources: list[str] = field(default_factory=list)
+    # source id -> generated API; it serves what was published on or before the source's date.
+    generated: dict[str, GeneratedApi] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def pin(self, source_id: str, date: dt.date | None) -> None:
@@ -96,11 +110,21 @@ class MirrorCatalog:
                 return self._index_page(*self.index_pages[key])
             if key == _TITLES_PATH and self.ecfr_sources:
                 return self._ecfr_titles()
+            for sid, api in self.generated.items():
+                if (answer := api.resolve(key, self._serving_date(sid))) is not None:
+                    return answer
             for source in self.sources.values():
                 found = self._find_file(source, key)
                 if found is not None:
                     return found.read_bytes(), _MEDIA_TYPES.get(found.suffix.lower(), "application/octet-stream")
         return None
+
+    def _serving_date(self, source_id: str) -> dt.date | None:
+        """The date a generated API is replayed at: the pinned date, or the newest version's."""
+        source = self.sources[source_id]
+        if source.pinned is not None:
+            return source.pinned
+        return max((v.date for v in source.versions), default=None)
 
     def _find_file(self, source: MirrorSource, key: str) -> Path | None:
         for template_key, url_date in _candidate_templates(key):
@@ -122,7 +146,10 @@ class MirrorCatalog:
         return page.encode("utf-8"), _MEDIA_TYPES[".html"]
 
     def _ecfr_titles(self) -> tuple[bytes, str]:
-        dates = [v.date for sid in self.ecfr_sources if (v := self.sources[sid].active())]
+        # Several sources are parts of title 15: when some are pinned (a replay of a past date),
+        # the title's issue date is theirs, not that of an unpinned part served at its newest.
+        pinned = [sid for sid in self.ecfr_sources if self.sources[sid].pinned is not None]
+        dates = [v.date for sid in pinned or self.ecfr_sources if (v := self.sources[sid].active())]
         latest = max(dates).isoformat() if dates else None
         body = {"titles": [{"number": 15, "name": "Commerce and Foreign Trade",
                             "latest_issue_date": latest, "up_to_date_as_of": latest}]}
@@ -155,6 +182,13 @@ def load_catalog(config_path: Path, corpus_dir: Path, sources: list[Source]) -> 
     for sid, spec in data["sources"].items():
         versions = [_load_version(sid, v, corpus_dir, missing) for v in spec.get("versions", [])]
         catalog.sources[sid] = MirrorSource(sid, sorted(versions, key=lambda v: v.date))
+        if generator := spec.get("generator"):
+            loader = _GENERATORS.get(str(generator.get("kind")))
+            if loader is None:
+                raise ConfigError(f"{config_path}: source {sid}: unknown generator kind {generator.get('kind')!r};"
+                                  f" known: {', '.join(_GENERATORS)}")
+            if (api := loader(sid, generator, corpus_dir, missing)) is not None:
+                catalog.generated[sid] = api
     if missing:
         raise ConfigError(f"{config_path}: corpus files not found under {corpus_dir}:\n  " + "\n  ".join(missing[:20]))
     for source in sources:

@@ -32,19 +32,22 @@ class Politeness(BaseModel):
 
 
 class Document(BaseModel):
-    """One URL to fetch. `kind: index` pages are read for links to the documents themselves."""
+    """One URL to fetch. `kind: index` pages are read for links to the documents themselves;
+    `kind: api-pages` is a paged JSON API whose pages each name the next (`next_page_url`)."""
 
     model_config = ConfigDict(extra="forbid")
 
     url: str
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     role: str = "list"
-    kind: Literal["file", "index", "ecfr-part"] = "file"
+    kind: Literal["file", "index", "ecfr-part", "api-pages"] = "file"
     # For kind=index: a regular expression the link URLs must match to be fetched.
     link_pattern: str | None = None
     # For kind=index: fetch every matching link, or only the one that sorts last (the newest
     # consolidated version, whose URL ends in its date).
     select: Literal["all", "latest"] = "all"
+    # For kind=api-pages: follow next_page_url for at most this many pages (the newest first).
+    max_pages: int = Field(default=10, ge=1, le=1000)
 
     @field_validator("url")
     @classmethod

@@ -87,6 +87,8 @@ def crawl_deadline(source: Source) -> float:
             requests += 1
         elif doc.kind == "index" and doc.select == "all":
             requests += 1 + _INDEX_LINKS
+        elif doc.kind == "api-pages":
+            requests += doc.max_pages
         else:  # an index page or titles.json, then the one document it names
             requests += 2
         if doc.kind == "ecfr-part":

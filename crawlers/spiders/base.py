@@ -3,6 +3,10 @@ documents on index pages, and yield each response as a fetch record.
 
 Format spiders subclass it only to say what a valid document of their format looks like, so that
 an error page or a changed site (HTML where a PDF was) is caught at fetch time.
+
+Paged JSON APIs (`kind: api-pages`, e.g. the Federal Register's documents.json) are followed page
+by page through each page's `next_page_url`, up to the document's `max_pages`; every page is one
+file of the bundle.
 """
 
 from __future__ import annotations
@@ -74,15 +78,17 @@ class SourceSpider(scrapy.Spider):
                 yield self._request(doc.url.replace("{date}", self.date or ""), self.parse_document, doc)
             elif doc.kind == "index":
                 yield self._request(doc.url, self.parse_index, doc)
+            elif doc.kind == "api-pages":
+                yield self._request(doc.url, self.parse_api_page, doc, page=1, seen=(doc.url,))
             else:
                 yield self._request(doc.url, self.parse_document, doc)
 
-    def _request(self, url: str, callback: Any, doc: Document) -> scrapy.Request:
+    def _request(self, url: str, callback: Any, doc: Document, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
             to_mirror(url, self.mirror),
             callback=callback,
             errback=self.on_error,
-            meta={"doc": doc, "production_url": url},
+            meta={"doc": doc, "production_url": url, **meta},
             dont_filter=True,
         )
 
@@ -121,16 +127,57 @@ class SourceSpider(scrapy.Spider):
         for link in links:
             yield self._request(link, self.parse_document, doc)
 
+    def parse_api_page(self, response: Response) -> Iterator[dict[str, Any] | scrapy.Request]:
+        """One page of a paged JSON API: keep it, then follow its `next_page_url` (same host only,
+        never a page already fetched, at most `max_pages` pages)."""
+        doc: Document = response.meta["doc"]
+        page: int = response.meta["page"]
+        production = response.meta["production_url"]
+        if not self._ok(response) or not self._has_magic(response):
+            return
+        try:
+            data = json.loads(response.body)
+        except (ValueError, RecursionError) as exc:
+            self._record_error(production, f"API page {page} is not valid JSON: {exc}")
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("results", []), list):
+            shape = sorted(data) if isinstance(data, dict) else type(data).__name__
+            self._record_error(production, f"API page {page} has no 'results' list (got {shape})")
+            return
+        next_url = data.get("next_page_url")
+        if next_url is not None and not isinstance(next_url, str):
+            self._record_error(production, f"API page {page}: next_page_url is not a URL: {next_url!r}")
+            return
+        yield self._fetch_record(response, doc)
+        if not next_url or page >= doc.max_pages:
+            return  # the last page, or the page limit (the parser reports what was left out)
+        absolute = urljoin(production, next_url)
+        seen: tuple[str, ...] = response.meta["seen"]
+        if urlsplit(absolute).netloc != urlsplit(doc.url).netloc:
+            self._record_error(production, f"API page {page}: next_page_url leaves {urlsplit(doc.url).netloc}: "
+                                           f"{absolute}")
+        elif absolute in seen:
+            self._record_error(production, f"API page {page}: next_page_url points back to a page already "
+                                           f"fetched ({absolute}): the API is looping")
+        else:
+            yield self._request(absolute, self.parse_api_page, doc, page=page + 1, seen=(*seen, absolute))
+
     def parse_document(self, response: Response) -> Iterator[dict[str, Any]]:
         doc: Document = response.meta["doc"]
-        if not self._ok(response):
+        if not self._ok(response) or not self._has_magic(response):
             return
+        yield self._fetch_record(response, doc)
+
+    def _has_magic(self, response: Response) -> bool:
         body = response.body
         if self.magic and not body.lstrip(b"\xef\xbb\xbf").startswith(self.magic):
             self._record_error(response.meta["production_url"],
                                f"not a {self.source.format} document: starts with {body[:40]!r}")
-            return
-        yield {
+            return False
+        return True
+
+    def _fetch_record(self, response: Response, doc: Document) -> dict[str, Any]:
+        return {
             "url": response.meta["production_url"],
             "fetched_from": response.url,
             "status": response.status,
@@ -139,7 +186,7 @@ class SourceSpider(scrapy.Spider):
             "role": doc.role,
             "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "requested_date": self.date,
-            "body": body,
+            "body": response.body,
         }
 
     # --- errors --------------------------------------------------------------------------------
