@@ -7,12 +7,18 @@ without depending on each other.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-EntryKind = Literal["category", "group", "entry", "item"]
+# "section" and "paragraph" are provisions of regulation texts (EAR parts, Acts, Articles).
+EntryKind = Literal["category", "group", "entry", "item", "section", "paragraph"]
 EntryStatus = Literal["active", "not-used", "repealed", "reserved"]
 NoteKind = Literal["note", "technical-note", "nb", "related", "other"]
+# List codes hold no whitespace; a provision's citation may hold single spaces ("E-19 s. 7(1)").
+_BAD_CODE = re.compile(" ")
+_BAD_CITATION = re.compile(r"[\t\r\n\u00a0]|  ")
+_PROVISION_KINDS = frozenset({"section", "paragraph"})
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,10 @@ class ParsedEntry:
 
     `code` is the code as the list writes it, normalised only in punctuation: no trailing dot,
     no spaces or tabs, e.g. "3A001.b.1" (EU/US/AU), "3.A.1.b.1" (Wassenaar), "ML8.a.17",
-    "5504(2)(d)" (Canada). `parent` is the parent node's code, or None at the top.
+    "5504(2)(d)" (Canada). Provisions of regulation texts are coded by their citation, which
+    may hold single spaces (kinds "section" and "paragraph" only): "734.4(a)(1)",
+    "738 Supp. No. 1", "E-19 s. 7(1)", "Art. 2(1)".
+    `parent` is the parent node's code, or None at the top.
     `path` is the list of codes from the top down to and including this node.
     """
 
@@ -46,7 +55,8 @@ class ParsedEntry:
     position: int = 0
 
     def __post_init__(self) -> None:
-        if not self.code or self.code != self.code.strip() or " " in self.code:
+        bad = _BAD_CITATION if self.kind in _PROVISION_KINDS else _BAD_CODE
+        if not self.code or self.code != self.code.strip() or bad.search(self.code):
             raise ValueError(f"bad entry code {self.code!r}")
         if not self.path or self.path[-1] != self.code:
             raise ValueError(f"path of {self.code!r} must end with the code: {self.path!r}")

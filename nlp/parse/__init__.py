@@ -50,6 +50,11 @@ _PARSERS: dict[str, str] = {
     "eurlex-pdf": "nlp.parse.eurlex_pdf:parse",
     "dsgl-docx": "nlp.parse.dsgl_docx:parse",
     "wassenaar": "nlp.parse.wassenaar:parse",
+    "ecfr-ear": "nlp.parse.ecfr_ear:parse",
+    "justice-laws-provisions": "nlp.parse.justice_laws_provisions:parse",
+    "eu-annex-json": "nlp.parse.eu_annex_json:parse",
+    "country-groups-json": "nlp.parse.country_groups_json:parse",
+    "federal-register-json": "nlp.parse.federal_register:parse",
 }
 
 
