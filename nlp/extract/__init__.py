@@ -1,15 +1,16 @@
 """Extraction from entry text: technical parameters, cross-references, code mentions and the
-defined terms an entry uses. See nlp/extract/model.py for the data passed on."""
+defined terms an entry uses. See nlp/extract/model.py for the data passed on.
+
+spaCy takes seconds to import, and almost every command imports something that imports this
+package (the data model, for one): the functions below load it on first use only.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
-
 from nlp.extract.model import Extraction, Parameter, Reference
 from nlp.extract.numbers import detect_decimal_comma
-from nlp.extract.pipeline import found, make_doc, nlp_for, run
 
 # Bumped whenever the rules change what is extracted: stored annotations carry it, so a reprocess
 # adds rows from the new rules next to the old ones (indexer/sql/20_annotations.sql).
@@ -17,20 +18,6 @@ EXTRACTOR_VERSION = 1
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "Parameter", "Reference", "detect_decimal_comma", "extract",
            "extract_many", "extract_parameters"]
-
-
-def _unique(items: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def to_extraction(doc: Doc) -> Extraction:
-    f = found(doc)
-    return Extraction(
-        parameters=tuple(f.parameters),
-        references=tuple(f.references),
-        codes=_unique([c.code for c in f.codes or ()]),
-        terms=_unique([t.term for t in f.terms]),
-    )
 
 
 def extract(text: str, language: str = "en", *, decimal_comma: bool | None = None) -> Extraction:
@@ -42,17 +29,21 @@ def extract(text: str, language: str = "en", *, decimal_comma: bool | None = Non
     decimal: pass it when the source is known (see `detect_decimal_comma` for a whole version).
     Offsets in the result are character offsets into `text`.
     """
-    return to_extraction(nlp_for(language)(make_doc(text, language, decimal_comma)))
+    from nlp.extract import api
+
+    return api.extract(text, language, decimal_comma=decimal_comma)
 
 
 def extract_many(texts: Sequence[str], language: str = "en", *,
                  decimal_comma: bool | None = None) -> list[Extraction]:
     """`extract` over many texts of one language and convention, batched through spaCy."""
-    return [to_extraction(doc) for doc in run(texts, language, decimal_comma)]
+    from nlp.extract import api
+
+    return api.extract_many(texts, language, decimal_comma=decimal_comma)
 
 
 def extract_parameters(text: str, language: str = "en", *, decimal_comma: bool | None = None) -> list[Parameter]:
     """Only the technical parameters of `text` (see `extract`)."""
-    doc = make_doc(text, language, decimal_comma)
-    doc = nlp_for(language).get_pipe("ew_parameters")(doc)
-    return list(found(doc).parameters)
+    from nlp.extract import api
+
+    return api.extract_parameters(text, language, decimal_comma=decimal_comma)
