@@ -13,13 +13,19 @@ from rich.table import Table
 
 from crawlers.mirror import MirrorServer, load_catalog
 from exportwatch.cli import handle_errors
+from exportwatch.commands.changes import print_counts, replay_ccl_projection
 from exportwatch.commands.search import _terminal_snippet
 from exportwatch.ingest import CrawlOutcome, run_crawl
 from exportwatch.output import console, err_console, print_json
 from exportwatch.service import Service
 from indexer.base import SearchQuery
+from indexer.changes import change_counts
 
 SAMPLE_QUERY = "frequency synthesizer"
+# The CCL's per-paragraph history 2017-2025 (derived from the eCFR API, not an XML document):
+# replayed into the change engine as entry sets, as the source `us-ccl-history`.
+CCL_PROJECTION = "raw/us-ccl-history-2017-2025-ccl-trade/ccl_history_projection.DERIVED.json"
+HISTORY_SOURCE = "us-ccl-history"
 
 
 @click.command()
@@ -27,9 +33,11 @@ SAMPLE_QUERY = "frequency synthesizer"
               help="Corpus directory (default: EXPORTWATCH_CORPUS, ../shared/corpus).")
 @click.option("--latest", type=click.IntRange(1), default=None,
               help="Replay only the newest N versions of each source (default: all).")
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="Also replay the CCL paragraph history 2017-2025 into the change engine (~1-2 min).")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-source summary as JSON.")
 @handle_errors
-def demo(corpus: Path | None, latest: int | None, as_json: bool) -> None:
+def demo(corpus: Path | None, latest: int | None, history: bool, as_json: bool) -> None:
     """Start the replay mirror, crawl every source through it (each dated version in order),
     then print what was stored and a sample search."""
     with Service.open() as svc:
@@ -53,12 +61,24 @@ def demo(corpus: Path | None, latest: int | None, as_json: bool) -> None:
         finally:
             server.shutdown()
             server.server_close()
+        if history:
+            corpus_dir = corpus or svc.settings.corpus
+            err_console.print("replaying the CCL paragraph history 2017-2025 (entry sets)...")
+            replay_ccl_projection(svc.store, corpus_dir / CCL_PROJECTION, HISTORY_SOURCE)
         summary = _summary(svc, results)
+        counts = {sid: change_counts(svc.store, sid) for sid in [*results, *([HISTORY_SOURCE] if history else [])]}
         sample = svc.backend.search(SearchQuery(SAMPLE_QUERY, limit=10))
     if as_json:
-        print_json({"sources": summary, "seconds": round(time.monotonic() - started, 1)})
+        print_json({"sources": summary, "changes": {sid: [c.__dict__ for c in cs] for sid, cs in counts.items()},
+                    "seconds": round(time.monotonic() - started, 1)})
     else:
         _print(summary, sample, time.monotonic() - started)
+        for sid, cs in counts.items():
+            if sid == HISTORY_SOURCE and len(cs) > 12:
+                console.print(f"{sid}: {len(cs)} version pairs, {sum(c.total for c in cs)} changes; "
+                              f"first and last pairs shown (all: exportwatch changes --source {sid})")
+                cs = cs[:6] + cs[-6:]
+            print_counts(sid, cs)
     if any(o.status == "failed" for outs in results.values() for o in outs):
         sys.exit(1)
 
