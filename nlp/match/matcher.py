@@ -1,0 +1,306 @@
+"""Meaning-based matching of two lists of texts: the engine behind `exportwatch match`,
+`classify`, and the meaning part of `equivalents`/`concordance`.
+
+Four signals per (left, right) pair, each a cosine similarity:
+* embedding: sentence embeddings (model chosen by language, see nlp.embed.registry);
+* words: TF-IDF over word tokens (exact technical vocabulary, same-language pairs);
+* chars: TF-IDF over character 4-grams inside words (inflections, and cognates across languages:
+  "Magnetometer"/"magnétomètres");
+* numbers: TF-IDF over the numbers a text states (language-neutral: thresholds are the same digits
+  in every translation; decimal commas normalised).
+Each signal is standardised per left row (z-scores over the candidates) and the z-scores are
+summed with fixed weights. A short text against much longer ones (a product description against
+whole entries) is scored on each candidate's best-fitting passage, plus BM25 over the whole text.
+When the data show that both inputs follow one order (two versions or translations of a list:
+consecutive rows' best matches step forward together), neighbours and confident anchor pairs
+support each other, and scores compete per column too (dual softmax): an entry that is
+everyone's second best gives way to the one entry it fits best. All of this uses only the
+inputs, never gold data; `mode` forces either behaviour.
+
+Similarity says nothing reliable about thresholds ("less than 5 ns" vs "less than 50 ns" embed
+almost alike): parameters are compared separately (nlp.match.parameters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp.embed.base import Vectors
+from nlp.match.lexical import bm25_scores, tfidf_similarity
+from nlp.match.text import char_grams, numbers, words
+
+Matrix = npt.NDArray[np.float32]
+PASSAGE_CHARS = 300
+MIN_LIST_ROWS = 20
+ORDER_EVIDENCE = 0.25
+LOGISTIC_SHIFT = 3.0
+ANCHOR_CONFIDENCE = 0.5
+POSITION_WEIGHT = 0.5
+_CLAUSE = re.compile(r"(?<=[.;:])\s+")
+EmbedFn = Callable[[Sequence[str], Sequence[str]], tuple[Vectors, Vectors]]
+
+
+@dataclass(frozen=True)
+class Weights:
+    embedding: float = 1.0
+    words: float = 1.0
+    chars: float = 1.0
+    numbers: float = 0.5
+    # dual softmax temperature (on the summed z-scores) and the least number of left rows for it
+    temperature: float = 1.0
+    neighbours: float = 1.0  # weight of neighbour support in ordered lists
+    anchors: float = 1.0  # weight of the anchor window in ordered lists
+
+
+# Weights for a pair of languages: word TF-IDF carries no signal across languages.
+SAME_LANGUAGE = Weights()
+CROSS_LANGUAGE = Weights(embedding=1.5, words=0.3, chars=0.7, numbers=0.7)
+
+
+@dataclass
+class Signals:
+    """The similarity matrices of one comparison, kept for evidence."""
+
+    embedding: Matrix | None = None
+    words: Matrix | None = None
+    chars: Matrix | None = None
+    numbers: Matrix | None = None
+    combined: Matrix = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+
+def _z(m: Matrix) -> Matrix:
+    mean = m.mean(axis=1, keepdims=True)
+    std = m.std(axis=1, keepdims=True)
+    std[std < 1e-6] = 1.0
+    return np.asarray((m - mean) / std, dtype=np.float32)
+
+
+def _softmax(m: Matrix, axis: int) -> Matrix:
+    shifted = m - m.max(axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return np.asarray(e / e.sum(axis=axis, keepdims=True), dtype=np.float32)
+
+
+def compute_signals(left: Sequence[str], right: Sequence[str], embed: EmbedFn | None,
+                    weights: Weights) -> Signals:
+    sig = Signals()
+    total = np.zeros((len(left), len(right)), dtype=np.float32)
+    if embed is not None and weights.embedding:
+        lv, rv = embed(left, right)
+        sig.embedding = np.asarray(lv @ rv.T, dtype=np.float32)
+        total += weights.embedding * _z(sig.embedding)
+    if weights.words:
+        sig.words = tfidf_similarity(left, right, words)
+        total += weights.words * _z(sig.words)
+    if weights.chars:
+        sig.chars = tfidf_similarity(left, right, char_grams)
+        total += weights.chars * _z(sig.chars)
+    if weights.numbers:
+        sig.numbers = tfidf_similarity(left, right, numbers)
+        total += weights.numbers * _z(sig.numbers)
+    sig.combined = total
+    return sig
+
+
+def passages(text: str, size: int = PASSAGE_CHARS) -> list[str]:
+    """Split a long text into passages of about `size` characters at clause boundaries."""
+    pieces = [p.strip() for p in _CLAUSE.split(text) if p.strip()]
+    out: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > size:
+            out.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}".strip()
+    if current:
+        out.append(current)
+    return out or [text]
+
+
+def passage_signals(left: Sequence[str], right: Sequence[str], embed: EmbedFn | None,
+                    weights: Weights) -> Matrix:
+    """Combined z-scores of each left text against the best-fitting passage of each right text:
+    a short description matches one sub-item of a long entry, not the entry's average."""
+    owner: list[int] = []
+    chunks: list[str] = []
+    for j, text in enumerate(right):
+        for chunk in passages(text):
+            owner.append(j)
+            chunks.append(chunk)
+    sig = compute_signals(left, chunks, embed, weights)
+    starts = np.flatnonzero(np.r_[True, np.diff(np.asarray(owner)) != 0])
+    best = np.maximum.reduceat(sig.combined, starts, axis=1)
+    return _z(np.asarray(best, dtype=np.float32))
+
+
+def ordered_lists(combined: Matrix) -> bool:
+    """Do both inputs follow one order (two versions of a list), as seen from the data alone?
+
+    Consecutive left rows of ordered lists have best matches a few rows apart, in order; in a
+    catalogue the best matches jump around. Fraction of consecutive pairs stepping 1-3 forward."""
+    if combined.shape[0] < MIN_LIST_ROWS or combined.shape[1] < MIN_LIST_ROWS:
+        return False
+    best = combined.argmax(axis=1)
+    steps = np.diff(best)
+    return float(((steps >= 1) & (steps <= 3)).mean()) >= ORDER_EVIDENCE
+
+
+def neighbour_support(combined: Matrix, window: int = 3) -> Matrix:
+    """For each pair (i, j): how well row i-1 matches something just before j, and row i+1
+    something just after j (z-scores, floored at 0, averaged). Lists keep their order locally even
+    where entries are inserted or dropped, so a pair whose neighbours also pair up is likely right;
+    this is what tells apart entries whose texts are identical once codes are masked
+    ("Software specially designed for the development of equipment specified in ...")."""
+    m = combined.shape[1]
+    pos = np.maximum(combined, 0)
+    before = np.zeros_like(pos)
+    after = np.zeros_like(pos)
+    for e in range(1, window + 1):
+        # row i-1 at column j-e
+        shifted = np.zeros_like(pos)
+        shifted[1:, e:] = pos[:-1, :m - e] if e < m else 0
+        np.maximum(before, shifted, out=before)
+        shifted = np.zeros_like(pos)
+        shifted[:-1, :m - e] = pos[1:, e:] if e < m else 0
+        np.maximum(after, shifted, out=after)
+    return np.asarray((before + after) / 2, dtype=np.float32)
+
+
+def _increasing_subsequence(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest subsequence of (i, j) pairs (sorted by i) whose j increase: the anchors that agree
+    on one order."""
+    if not pairs:
+        return []
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    prev = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        prev[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out = []
+    k = tails[-1]
+    while k >= 0:
+        out.append(pairs[k])
+        k = prev[k]
+    return out[::-1]
+
+
+def anchor_support(combined: Matrix, weights: Weights) -> Matrix:
+    """Ordered lists: confident pairs (mutual best, clear winner, in one consistent order) are
+    anchors; a row between two anchors is expected between their columns. Returns 1 where a pair
+    lies inside its row's anchor window, else 0 (anchors themselves get 1 on their own column).
+    Handles any number of inserted or dropped entries between anchors, which a fixed-width
+    neighbourhood cannot."""
+    n, m = combined.shape
+    probs = final_scores(combined, weights, competition=True)
+    best_col = probs.argmax(axis=1)
+    best_row = probs.argmax(axis=0)
+    pairs = [(i, int(j)) for i, j in enumerate(best_col)
+             if best_row[j] == i and probs[i, j] >= ANCHOR_CONFIDENCE]
+    anchors = _increasing_subsequence(pairs)
+    support = np.zeros((n, m), dtype=np.float32)
+    if len(anchors) < 2:
+        return support
+    rows = np.array([a[0] for a in anchors])
+    cols = np.array([a[1] for a in anchors])
+    for i in range(n):
+        k = int(np.searchsorted(rows, i))
+        if k < len(rows) and rows[k] == i:
+            support[i, cols[k]] = 1.0
+            continue
+        lo = cols[k - 1] + 1 if k > 0 else 0
+        hi = cols[k] if k < len(rows) else m
+        if hi <= lo:
+            continue
+        # inside the window, prefer the position the row's place between its anchors predicts
+        if 0 < k < len(rows):
+            frac = (i - rows[k - 1]) / (rows[k] - rows[k - 1])
+            expected = cols[k - 1] + frac * (cols[k] - cols[k - 1])
+        else:
+            expected = lo + (i - rows[k - 1]) if k > 0 else hi - (rows[0] - i)
+        span = np.arange(lo, hi, dtype=np.float32)
+        width = max(hi - lo, 1)
+        support[i, lo:hi] = 1.0 - POSITION_WEIGHT * np.minimum(np.abs(span - expected) / width, 1.0)
+    return support
+
+
+def final_scores(combined: Matrix, weights: Weights, competition: bool) -> Matrix:
+    """Scores in [0, 1] for ranking: with competition, the dual softmax (a row's softmax times
+    the column's, square-rooted); else a logistic squash of the combined z-score."""
+    if combined.size == 0:
+        return combined
+    if competition and combined.shape[1] > 1 and combined.shape[0] > 1:
+        t = weights.temperature
+        return np.asarray(np.sqrt(_softmax(combined / t, axis=1) * _softmax(combined / t, axis=0)),
+                          dtype=np.float32)
+    return np.asarray(1 / (1 + np.exp(-(combined - LOGISTIC_SHIFT))), dtype=np.float32)
+
+
+Mode = Literal["auto", "lists", "independent"]
+
+
+@dataclass
+class MatchResult:
+    scores: Matrix  # left x right, in [0, 1], higher is better
+    signals: Signals
+    ordered: bool  # treated as two ordered lists (neighbour support + competition)
+    passages: bool  # right texts scored by their best passage too
+
+
+def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterable[str] = ("en",),
+                embed: EmbedFn | None = None, mode: Mode = "auto") -> MatchResult:
+    """Score every left text against every right text (see the module docstring)."""
+    langs = {lang.split("-")[0].lower() for lang in languages}
+    weights = SAME_LANGUAGE if len(langs) <= 1 else CROSS_LANGUAGE
+    sig = compute_signals(left, right, embed, weights)
+    combined = _z(sig.combined) if sig.combined.size else sig.combined
+    use_passages = _long_right(left, right) and mode != "lists"
+    if use_passages and combined.size:
+        # a short text against long ones: score the best-fitting passage, plus BM25 over the whole
+        # text (coverage of the query's words). Chosen over adding the whole-text score on a dev half
+        # of the description benchmark (bench/matching/RESULTS.md), with both embedding models.
+        combined = passage_signals(left, right, embed, weights) + _z(bm25_scores(left, right, words))
+    ordered = mode == "lists" or (mode == "auto" and ordered_lists(combined))
+    if ordered and combined.size:
+        combined = combined + weights.neighbours * neighbour_support(combined)
+        combined = combined + weights.anchors * anchor_support(combined, weights)
+    scores = final_scores(combined, weights, competition=ordered)
+    return MatchResult(scores, sig, ordered, use_passages)
+
+
+def _long_right(left: Sequence[str], right: Sequence[str]) -> bool:
+    """Passages pay off when right texts are much longer than left ones (a description against
+    whole entries), not between two lists of like entries."""
+    if not left or not right:
+        return False
+    return float(np.median([len(t) for t in right])) > 2.5 * float(np.median([len(t) for t in left]))
+
+
+def top_k(scores: Matrix, k: int) -> list[list[tuple[int, float]]]:
+    """Per row, the k best (column, score), best first."""
+    out: list[list[tuple[int, float]]] = []
+    k = min(k, scores.shape[1])
+    for row in scores:
+        if k <= 0:
+            out.append([])
+            continue
+        idx = np.argpartition(-row, k - 1)[:k]
+        idx = idx[np.argsort(-row[idx], kind="stable")]
+        out.append([(int(i), float(row[i])) for i in idx])
+    return out
