@@ -1,0 +1,18 @@
+"""Web pages, one module per area. Every module here that defines `router` is mounted at /."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from fastapi import APIRouter
+
+
+def discover() -> list[tuple[str, APIRouter]]:
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append((info.name, router))
+    return found
