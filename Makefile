@@ -34,6 +34,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.matching
 
 # Regenerate the pins after changing dependencies in pyproject.toml.
 lock: install

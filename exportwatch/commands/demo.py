@@ -11,6 +11,7 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from alerts.demo import DemoAlerts
 from crawlers.mirror import MirrorServer, load_catalog
 from exportwatch.cli import handle_errors
 from exportwatch.commands.changes import print_counts, replay_ccl_projection
@@ -44,6 +45,10 @@ def demo(corpus: Path | None, latest: int | None, history: bool, as_json: bool) 
         catalog = load_catalog(svc.settings.mirror_config, corpus or svc.settings.corpus, svc.sources)
         server = MirrorServer(catalog)
         server.start_background()
+        # Sample subscriptions (a team "demo") with a signature-checking webhook receiver on
+        # loopback: the replayed versions' changes produce real alerts and deliveries.
+        alerts = DemoAlerts(svc.store)
+        alerts.start()
         plan = [(s, d) for s in svc.sources if s.id in catalog.sources
                 for d in catalog.dates(s.id)[-(latest or 0):]]
         results: dict[str, list[CrawlOutcome]] = {}
@@ -65,11 +70,16 @@ def demo(corpus: Path | None, latest: int | None, history: bool, as_json: bool) 
             corpus_dir = corpus or svc.settings.corpus
             err_console.print("replaying the CCL paragraph history 2017-2025 (entry sets)...")
             replay_ccl_projection(svc.store, corpus_dir / CCL_PROJECTION, HISTORY_SOURCE)
+        try:
+            alert_rows = alerts.finish()
+        finally:
+            alerts.stop()
         summary = _summary(svc, results)
         counts = {sid: change_counts(svc.store, sid) for sid in [*results, *([HISTORY_SOURCE] if history else [])]}
         sample = svc.backend.search(SearchQuery(SAMPLE_QUERY, limit=10))
     if as_json:
         print_json({"sources": summary, "changes": {sid: [c.__dict__ for c in cs] for sid, cs in counts.items()},
+                    "alerts": alert_rows,
                     "seconds": round(time.monotonic() - started, 1)})
     else:
         _print(summary, sample, time.monotonic() - started)
@@ -79,6 +89,7 @@ def demo(corpus: Path | None, latest: int | None, history: bool, as_json: bool) 
                               f"first and last pairs shown (all: exportwatch changes --source {sid})")
                 cs = cs[:6] + cs[-6:]
             print_counts(sid, cs)
+        _print_alerts(alert_rows)
     if any(o.status == "failed" for outs in results.values() for o in outs):
         sys.exit(1)
 
@@ -100,6 +111,17 @@ def _summary(svc: Service, results: dict[str, list[CrawlOutcome]]) -> list[dict[
             "seconds": round(sum(o.seconds for o in outs), 1),
         })
     return rows
+
+
+def _print_alerts(rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Demo subscriptions: alerts from the replayed versions")
+    for col in ("subscription", "alerts", "by source", "messages delivered", "verified by webhook", "example"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        by_source = ", ".join(f"{k}: {v}" for k, v in r["by_source"].items()) or "-"
+        table.add_row(r["subscription"], str(r["alerts"]), by_source, str(r["messages_delivered"]),
+                      str(r["received_by_webhook"]), r["example"][:100])
+    console.print(table)
 
 
 def _print(summary: list[dict[str, Any]], sample: Any, seconds: float) -> None:

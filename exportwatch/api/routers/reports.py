@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from exportwatch.api.deps import PoolDep, data_access
 from exportwatch.api.errors import register_error
+from exportwatch.api.models import VALIDATED_BEYOND_SCHEMA
 from exportwatch.reports import FORMATS, render
 from exportwatch.reports.changes import build_changes_report
 from exportwatch.reports.divergence import build_divergence_report
@@ -32,7 +33,8 @@ def _download(report: Report, fmt: str, stem: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{stem}{suffix}"'})
 
 
-@router.get("/reports/changes", response_class=Response, responses=_FILES, summary="Changes over a period (a file)")
+@router.get("/reports/changes", response_class=Response, responses=_FILES, summary="Changes over a period (a file)",
+            openapi_extra=VALIDATED_BEYOND_SCHEMA)
 def changes_report(pool: PoolDep,
                    start: Annotated[dt.date, Query(alias="from", description="First day of the period.")],
                    end: Annotated[dt.date, Query(alias="to", description="Last day of the period.")],
@@ -52,7 +54,7 @@ def changes_report(pool: PoolDep,
 
 
 @router.get("/reports/divergence", response_class=Response, responses=_FILES,
-            summary="Divergence between two jurisdictions (a file)")
+            summary="Divergence between two jurisdictions (a file)", openapi_extra=VALIDATED_BEYOND_SCHEMA)
 def divergence_report(pool: PoolDep,
                       between: Annotated[list[str], Query(min_length=2, max_length=2, description=(
                           "The two jurisdictions, e.g. between=eu&between=us."))],

@@ -15,7 +15,7 @@ from alerts.ssrf import UnsafeUrlError
 from exportwatch.accounts import ApiKey
 from exportwatch.api.deps import CurrentTeam, PoolDep, require_role
 from exportwatch.api.errors import register_error
-from exportwatch.api.models import Page
+from exportwatch.api.models import VALIDATED_BEYOND_SCHEMA, Page
 from exportwatch.api.pagination import Limit, Offset, next_link
 
 router = APIRouter(tags=["subscriptions"])
@@ -40,7 +40,10 @@ def list_subscriptions(request: Request, pool: PoolDep, team: CurrentTeam, limit
 
 
 @router.post("/subscriptions", response_model=dict[str, Any], status_code=201,
-             summary="Subscribe the team to changes (member or admin)")
+             summary="Subscribe the team to changes (member or admin)",
+             # Queries must parse and webhook URLs must pass the address check: refusals beyond
+             # what the schema can say.
+             openapi_extra=VALIDATED_BEYOND_SCHEMA)
 def create_subscription(body: SubscriptionIn, pool: PoolDep, team: CurrentTeam, _: Member) -> dict[str, Any]:
     """`spec.kind` is `code`, `search`, `term` or `source`; channels `email`, `webhook` (its
     `secret` is generated when omitted and returned here, once) or `feed`."""
