@@ -7,13 +7,17 @@ passes the same contract tests (tests/contract). Layout:
   write goes through the alias, and `rebuild` publishes a new index with one atomic alias swap;
 - text fields analysed twice: `standard` for exact forms (scoring only) and an `.en` subfield that
   tokenizes, folds diacritics and Porter-stems like FTS5's `porter unicode61 remove_diacritics 2`,
-  which decides what matches, so both backends find the same entries for the same query.
+  which decides what matches, so both backends find the same entries for the same query;
+- entry vectors in an indexed `dense_vector` (cosine, HNSW): semantic mode is a `knn` search with
+  the filters inside it; hybrid fuses the bm25 and knn lists in Python with `indexer.fusion`, the
+  embedded backend's code.
 
 Every elasticsearch / transport exception is translated to SearchError or QueryError here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -24,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import elastic_transport
+import numpy as np
 from elasticsearch import (
     ApiError,
     AuthenticationException,
@@ -36,17 +41,38 @@ from elasticsearch import (
 )
 
 from exportwatch.errors import QueryError, SearchError
-from indexer.base import Hit, IndexDoc, SearchQuery, SearchResult
-from indexer.embedded import MARK_CLOSE, MARK_OPEN, _code_tokens, code_score, code_variants
+from indexer.base import (
+    FACETS,
+    Hit,
+    IndexDoc,
+    SearchQuery,
+    SearchResult,
+    count_facets,
+    nearest_window,
+    rank_nearest,
+    sorted_facets,
+)
+from indexer.embedded import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    PHRASE_BOOST,
+    WEIGHTS,
+    code_score,
+    code_tokens,
+    code_variants,
+    lead,
+    phrase_forms,
+    prefix_variants,
+)
+from indexer.fusion import any_word, fuse
 from indexer.query import ParsedQuery, Term, parse_query, spelling_variants
 
 log = logging.getLogger(__name__)
 
 # Bumped when the mapping or analysis changes; recorded in the index's _meta.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The embedded backend's bm25() column weights, as field boosts.
-BOOSTS: dict[str, float] = {"code_text": 10.0, "heading": 5.0, "text": 3.0, "context": 1.5,
-                            "notes": 0.5}
+BOOSTS: dict[str, float] = {"code_text" if f == "code" else f: w for f, w in WEIGHTS.items()}
 _TEXT_FIELDS = ("heading", "text", "context", "notes")
 # What decides a match: the stemmed subfields (and the code tokens, like FTS5's code column).
 _MATCH_FIELDS = [f"{f}.en^{w}" if f in _TEXT_FIELDS else f"{f}^{w}" for f, w in BOOSTS.items()]
@@ -55,7 +81,17 @@ _EXACT_FIELDS = [f"{f}^{w}" for f, w in BOOSTS.items() if f in _TEXT_FIELDS]
 # Highlight order on ties: the body says more than the heading, which Hit carries anyway.
 _SNIPPET_FIELDS = ("text.en", "heading.en", "context.en", "notes.en")
 _FILTER_FIELDS = (("jurisdiction", "jurisdictions"), ("source_id", "sources"),
-                  ("language", "languages"))
+                  ("language", "languages"), ("category", "categories"), ("kind", "kinds"),
+                  ("status", "statuses"))
+# knn: HNSW candidates examined per result wanted (recall against the exact top k is measured in
+# bench/; more costs latency).
+NUM_CANDIDATES_PER_RESULT = 4
+_MIN_CANDIDATES = 200
+_MAX_CANDIDATES = 10_000  # the node's limit
+_LUCENE_REGEXP_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
+# What a Hit needs from a document (no text: ranked lists are fetched deep, snippets shallow).
+_HIT_FIELDS = ("entry_id", "source_id", "jurisdiction", "code", "kind", "heading", "language",
+               "version_date", "category", "status")
 _MISSING_ANALYSIS = re.compile(r"failed to find (tokenizer|filter) under name|Unknown tokenizer type")
 _MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond it is refused by ES
 
@@ -99,6 +135,11 @@ MAPPINGS: dict[str, Any] = {
         # Which replace_source call wrote the doc: the next call finds stale docs with it (the
         # distribution has no reindex module, so no _delete_by_query).
         "batch": _KEYWORD,
+        # dims are set by the first vector indexed (one model per index). Plain float HNSW, not
+        # the int8 default: scores then equal the embedded backend's exact cosine.
+        "vector": {"type": "dense_vector", "index": True, "similarity": "cosine",
+                   "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}},
+        "vector_model": _KEYWORD,
     },
 }
 
@@ -113,14 +154,22 @@ class BulkIndexError(SearchError):
 
 def to_source(doc: IndexDoc, batch: str) -> dict[str, Any]:
     """The indexed document for one entry."""
-    return {
+    source: dict[str, Any] = {
         "entry_id": doc.entry_id, "source_id": doc.source_id, "jurisdiction": doc.jurisdiction,
-        "code": doc.code, "code_len": len(doc.code), "code_text": _code_tokens(doc.code),
+        "code": doc.code, "code_len": len(doc.code), "code_text": code_tokens(doc.code),
         "kind": doc.kind, "heading": doc.heading, "text": doc.text, "notes": doc.notes,
         "context": doc.context, "language": doc.language, "category": doc.category,
         "status": doc.status, "version_id": doc.version_id,
         "version_date": doc.version_date.isoformat(), "batch": batch,
     }
+    if doc.vector is not None:
+        vec = np.asarray(doc.vector, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vec))
+        if vec.size == 0 or not np.isfinite(norm) or norm == 0.0:
+            raise SearchError(f"entry {doc.entry_id}: its vector is empty, zero or not finite")
+        source["vector"] = (vec / norm).tolist()
+        source["vector_model"] = doc.vector_model
+    return source
 
 
 class ElasticBackend:
@@ -192,25 +241,98 @@ class ElasticBackend:
         if query.offset + query.limit > _MAX_WINDOW:
             raise QueryError(f"page too deep: offset + limit must stay within {_MAX_WINDOW}")
         self._ensure_index()
-        filters = [{"terms": {field: [v.lower() for v in getattr(query, attr)]}}
-                   for field, attr in _FILTER_FIELDS if getattr(query, attr)]
+        filters = filter_clauses(query)
         if parsed.code:
             return self._code_search(query, parsed.code, filters)
+        if query.mode == "bm25":
+            return self._bm25(query, parsed, filters, query.offset, query.limit, query.facets)
+        semantic = self._semantic(query, parsed, filters)
+        if query.mode == "semantic":
+            ranked = semantic
+        else:
+            ranked = fuse(self._bm25(query, any_word(parsed), filters, 0, query.depth, False,
+                                     snippets=False, phrase_of=parsed).hits, semantic)
+        page = self._page_snippets(ranked[query.offset:query.offset + query.limit], parsed)
+        return SearchResult(query=query, total=len(ranked), hits=page,
+                            facets=count_facets(ranked) if query.facets else {})
+
+    def _bm25(self, query: SearchQuery, parsed: ParsedQuery, filters: list[dict[str, Any]],
+              offset: int, limit: int, facets: bool, *, snippets: bool = True,
+              phrase_of: ParsedQuery | None = None) -> SearchResult:
         body: dict[str, Any] = {
-            "query": to_es_query(parsed, filters),
+            "query": to_es_query(parsed, filters, phrase_of=phrase_of),
             "sort": [{"_score": "desc"}, {"entry_id": "asc"}],
             "track_total_hits": True,
-            "highlight": {
-                "type": "unified", "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE],
-                "fragment_size": 160, "number_of_fragments": 1,
-                "fields": {f: {} for f in _SNIPPET_FIELDS},
-            },
         }
+        if snippets:
+            body["_source"] = {"excludes": ["vector"]}
+            body["highlight"] = _highlight()
+        else:  # a ranked list to fuse: snippets are made for the page only
+            body["_source"] = list(_HIT_FIELDS)
+        if facets:
+            body["aggs"] = _FACET_AGGS
         with self._errors(f"query {query.text!r}", bad_request=QueryError):
-            resp = self.es.search(index=self.alias, from_=query.offset, size=query.limit, **body)
-        hits = [_hit(h["_source"], float(h["_score"] or 0.0), _snippet(h)) for h in
-                resp["hits"]["hits"]]
-        return SearchResult(query=query, total=int(resp["hits"]["total"]["value"]), hits=hits)
+            resp = self.es.search(index=self.alias, from_=offset, size=limit, **body)
+        hits = [_hit(h["_source"], float(h["_score"] or 0.0), _snippet(h) if snippets else "")
+                for h in resp["hits"]["hits"]]
+        return SearchResult(query=query, total=int(resp["hits"]["total"]["value"]), hits=hits,
+                            facets=_facets(resp.body) if facets else {})
+
+    def _semantic(self, query: SearchQuery, parsed: ParsedQuery,
+                  filters: list[dict[str, Any]]) -> list[Hit]:
+        """The query.depth nearest entries that pass the filters, nearest first (ties by id)."""
+        knn_filter = list(filters)
+        negative = [c[0] for c in parsed.clauses if c[0].negated]
+        if negative:
+            knn_filter.append({"bool": {"must_not": [_term_query(t) for t in negative]}})
+        if query.vector_model:
+            knn_filter.append({"term": {"vector_model": query.vector_model}})
+        k = nearest_window(query.depth)
+        body: dict[str, Any] = {
+            "knn": {"field": "vector", "query_vector": query.unit_vector().tolist(), "k": k,
+                    "num_candidates": min(_MAX_CANDIDATES,
+                                          max(_MIN_CANDIDATES, NUM_CANDIDATES_PER_RESULT * k)),
+                    "filter": knn_filter},
+            # The fields of a Hit only: snippets are made for the page (see _page_snippets).
+            "_source": list(_HIT_FIELDS),
+        }
+        with self._errors(f"semantic query {query.text!r}", bad_request=QueryError):
+            resp = self.es.search(index=self.alias, size=k, **body)
+        # ES scores cosine similarity as (1 + cos) / 2: the embedded backend's score.
+        hits = [_hit(h["_source"], float(h["_score"]), "") for h in resp["hits"]["hits"]]
+        if not hits and query.vector_model:
+            self._check_model(query.vector_model)
+        return rank_nearest(hits, query.depth)
+
+    def _page_snippets(self, hits: list[Hit], parsed: ParsedQuery) -> list[Hit]:
+        """Snippets for a page of fused or semantic hits: the query's words marked where they
+        occur, else the start of the entry's text (as the embedded backend does)."""
+        missing = [h.entry_id for h in hits if not h.snippet]
+        if not missing:
+            return hits
+        body: dict[str, Any] = {"query": {"ids": {"values": missing}},
+                                "_source": ["text", "heading"]}
+        positive = [t for c in parsed.clauses for t in c if not t.negated]
+        if positive:
+            body["highlight"] = {**_highlight(), "highlight_query": {"bool": {
+                "should": [_term_query(t) for t in positive], "minimum_should_match": 1}}}
+        with self._errors("making snippets", bad_request=QueryError):
+            resp = self.es.search(index=self.alias, size=len(missing), **body)
+        found = {h["_id"]: _snippet(h, lead(h["_source"]["text"] or h["_source"]["heading"]))
+                 for h in resp["hits"]["hits"]}
+        return [h if h.snippet else dataclasses.replace(h, snippet=found.get(h.entry_id, h.heading))
+                for h in hits]
+
+    def _check_model(self, model: str) -> None:
+        """A query embedded with a model the index has no vectors of finds nothing: say why."""
+        with self._errors("reading the embedding models"):
+            resp = self.es.search(index=self.alias, size=0, aggs={
+                "models": {"terms": {"field": "vector_model", "size": 100}}})
+        models = sorted(b["key"] for b in resp["aggregations"]["models"]["buckets"])
+        if models and model not in models:
+            raise QueryError(
+                f"the query was embedded with {model!r}, the index holds vectors of "
+                f"{', '.join(models)}: run `exportwatch reindex` after embedding with one model")
 
     # -- alias and index management -------------------------------------------------------
 
@@ -224,10 +346,13 @@ class ElasticBackend:
         old: list[str] = []
         with self._errors("rebuild"):
             new = self._next_index_name()
-            self._create_index(new, with_alias=False)
+            # No periodic refresh while loading: fewer, larger segments (one HNSW graph each),
+            # built faster; the index is refreshed once before it is published.
+            self._create_index(new, with_alias=False, refresh_interval="-1")
             try:
                 docs = itertools.chain.from_iterable(docs_by_source.values())
                 n = self._bulk(new, self._index_actions(new, docs, batch))
+                self.es.indices.put_settings(index=new, settings={"refresh_interval": None})
                 self.es.indices.refresh(index=new)
                 old = self.live_indices()
                 # must_exist: if another rebuild swapped the alias meanwhile, fail rather than
@@ -270,7 +395,9 @@ class ElasticBackend:
         if self._ready:
             return
         with self._errors("opening the index"):
-            if not self.live_indices():
+            if live := self.live_indices():
+                self._check_schema(live)
+            else:
                 if self.es.indices.exists(index=self.alias):
                     raise SearchError(
                         f"{self.alias} at {self.url} is an index, not an alias: delete it or "
@@ -283,18 +410,30 @@ class ElasticBackend:
                         raise
         self._ready = True
 
+    def _check_schema(self, live: list[str]) -> None:
+        mappings = self.es.indices.get_mapping(index=",".join(live)).body
+        for name, body in mappings.items():
+            version = (body.get("mappings", {}).get("_meta") or {}).get("schema_version", 0)
+            if version != SCHEMA_VERSION:
+                raise SearchError(
+                    f"index {name} at {self.url} has schema version {version}, this release needs "
+                    f"{SCHEMA_VERSION}: run `exportwatch reindex` to rebuild it")
+
     def _next_index_name(self) -> str:
         versions = [int(name.rsplit("-v", 1)[1]) for name in self._versioned_indices()]
         return f"{self.alias}-v{max(versions, default=0) + 1}"
 
-    def _create_index(self, name: str, *, with_alias: bool) -> None:
+    def _create_index(self, name: str, *, with_alias: bool,
+                      refresh_interval: str | None = None) -> None:
         aliases: dict[str, Any] = {self.alias: {}} if with_alias else {}
         errors = []
         for analysis in (_ANALYSIS_PLUGIN, _ANALYSIS_COMMON):
-            settings = {
+            settings: dict[str, Any] = {
                 # One shard: BM25 statistics are exact, so scores and page order do not depend on
                 # routing. Replicas follow the cluster size (0 on a single node: green).
                 "number_of_shards": 1, "auto_expand_replicas": "0-1", "analysis": analysis}
+            if refresh_interval is not None:
+                settings["refresh_interval"] = refresh_interval
             try:
                 self.es.indices.create(index=name, settings=settings, mappings=MAPPINGS,
                                        aliases=aliases)
@@ -373,12 +512,16 @@ class ElasticBackend:
             "sort": [{"code_len": "asc"}, {"jurisdiction": "asc"}, {"code": "asc"},
                      {"entry_id": "asc"}],
             "track_total_hits": True,
+            "_source": {"excludes": ["vector"]},
         }
+        if query.facets:
+            body["aggs"] = _FACET_AGGS
         with self._errors(f"code search {code!r}", bad_request=QueryError):
             resp = self.es.search(index=self.alias, from_=query.offset, size=query.limit, **body)
         hits = [_hit(h["_source"], code_score(h["_source"]["code"], code),
                      h["_source"]["heading"]) for h in resp["hits"]["hits"]]
-        return SearchResult(query=query, total=int(resp["hits"]["total"]["value"]), hits=hits)
+        return SearchResult(query=query, total=int(resp["hits"]["total"]["value"]), hits=hits,
+                            facets=_facets(resp.body) if query.facets else {})
 
     # -- errors -----------------------------------------------------------------------------------
 
@@ -413,7 +556,8 @@ class ElasticBackend:
 
 # -- query translation --------------------------------------------------------------------------
 
-def to_es_query(parsed: ParsedQuery, filters: list[dict[str, Any]] | None = None
+def to_es_query(parsed: ParsedQuery, filters: list[dict[str, Any]] | None = None, *,
+                phrase_of: ParsedQuery | None = None
                 ) -> dict[str, Any]:
     """Translate a parsed user query into an ES bool query with the embedded backend's meaning:
     clauses ANDed, terms in a clause ORed, negated terms excluded."""
@@ -428,7 +572,55 @@ def to_es_query(parsed: ParsedQuery, filters: list[dict[str, Any]] | None = None
         bool_q["must_not"] = [_term_query(t) for t in negative]
     if exact:
         bool_q["should"] = exact  # with `must` present, should clauses only add score
-    return {"bool": bool_q}
+    forms = phrase_forms(phrase_of or parsed)
+    if not forms:
+        return {"bool": bool_q}
+    # The embedded backend's phrase factor: the words in order in the entry's own heading/text.
+    phrase = _any([{"multi_match": {"query": f, "type": "phrase", "fields": ["heading.en", "text.en"]}}
+                   for f in forms])
+    return {"function_score": {"query": {"bool": bool_q},
+                               "functions": [{"filter": phrase, "weight": PHRASE_BOOST}],
+                               "score_mode": "multiply", "boost_mode": "multiply"}}
+
+
+def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
+    """The query's filters, case-insensitive like the embedded backend's COLLATE NOCASE."""
+    out: list[dict[str, Any]] = []
+    for field, attr in _FILTER_FIELDS:
+        values = list(getattr(query, attr))
+        if values:
+            out.append(_any([{"term": {field: {"value": v, "case_insensitive": True}}}
+                             for v in values]))
+    if query.code_prefixes:
+        patterns = {v for p in query.code_prefixes for v in prefix_variants(p.strip())}
+        out.append(_any([{"regexp": {"code": {"value": _prefix_regexp(p),
+                                              "case_insensitive": True}}}
+                         for p in sorted(patterns)]))
+    return out
+
+
+def _prefix_regexp(prefix: str) -> str:
+    """A Lucene regexp for codes starting with `prefix`, a number never cut in two."""
+    escaped = _LUCENE_REGEXP_SPECIAL.sub(r"\\\1", prefix)
+    return escaped + ("([^0-9].*)?" if prefix[-1:].isdigit() else ".*")
+
+
+def _highlight() -> dict[str, Any]:
+    return {"type": "unified", "pre_tags": [MARK_OPEN], "post_tags": [MARK_CLOSE],
+            "fragment_size": 160, "number_of_fragments": 1,
+            "fields": {f: {} for f in _SNIPPET_FIELDS}}
+
+
+_FACET_AGGS: dict[str, Any] = {
+    # size: every value (a facet has at most a few hundred: categories, sources).
+    name: {"terms": {"field": field, "size": 10_000}} for name, field in FACETS.items()}
+
+
+def _facets(resp: Mapping[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    aggs = resp.get("aggregations") or {}
+    return sorted_facets({name: {str(b["key"]): int(b["doc_count"])
+                                 for b in aggs.get(name, {}).get("buckets", [])}
+                          for name in FACETS})
 
 
 def _any(queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -463,11 +655,11 @@ def _exact_boosts(term: Term) -> list[dict[str, Any]]:
             for form in _forms(term)]
 
 
-def _snippet(hit: Mapping[str, Any]) -> str:
+def _snippet(hit: Mapping[str, Any], fallback: str | None = None) -> str:
     highlights: Mapping[str, list[str]] = hit.get("highlight") or {}
     fragments = [(highlights[f][0], i) for i, f in enumerate(_SNIPPET_FIELDS) if highlights.get(f)]
     if not fragments:
-        return str(hit["_source"]["heading"])
+        return fallback if fallback is not None else str(hit["_source"]["heading"])
     # The fragment with the most marked words; on a tie, the earlier field.
     return max(fragments, key=lambda fi: (fi[0].count(MARK_OPEN), -fi[1]))[0]
 
@@ -485,7 +677,7 @@ def _reason(exc: ApiError) -> str:
 def _hit(src: Mapping[str, Any], score: float, snippet: str) -> Hit:
     return Hit(
         entry_id=src["entry_id"], source_id=src["source_id"], jurisdiction=src["jurisdiction"],
-        code=src["code"], kind=src["kind"], heading=src["heading"], snippet=snippet or src["heading"],
+        code=src["code"], kind=src["kind"], heading=src["heading"], snippet=snippet,
         language=src["language"], version_date=dt.date.fromisoformat(src["version_date"]),
-        score=round(score, 4),
+        score=round(score, 4), category=src["category"], status=src["status"],
     )

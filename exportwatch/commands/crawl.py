@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,9 @@ from exportwatch.cli import handle_errors
 from exportwatch.ingest import CrawlOutcome, run_crawl
 from exportwatch.output import console, err_console, print_json
 from exportwatch.service import Service
-from indexer.project import project_source
+from exportwatch.settings import Settings
+from indexer.entry_vectors import embed_missing
+from indexer.project import rebuild_index, search_texts
 
 
 def crawl_many(svc: Service, sources: Sequence[Source], *, mirror: str | None,
@@ -73,19 +76,49 @@ def crawl(source_ids: tuple[str, ...], mirror: str | None, date: str | None, as_
 
 
 @click.command()
+@click.option("--backend", type=click.Choice(["embedded", "elasticsearch"]),
+              help="Rebuild this backend's index (default: EXPORTWATCH_SEARCH_BACKEND).")
+@click.option("--embed", is_flag=True, help="First compute the entry embeddings that are not "
+              "cached yet (semantic and hybrid search need them; minutes for a whole list).")
 @click.option("--json", "as_json", is_flag=True, help="Print counts per source as JSON.")
 @handle_errors
-def reindex(as_json: bool) -> None:
-    """Rebuild the search index from the store of record (current versions)."""
-    counts = {}
-    with Service.open() as svc:
-        for source in svc.sources:
-            counts[source.id] = project_source(svc.store, svc.backend, source.id, source.jurisdiction)
+def reindex(backend: str | None, embed: bool, as_json: bool) -> None:
+    """Rebuild the search index from the store of record (current versions), published at once:
+    searches see the old index until the new one is complete, and keep it if the rebuild fails."""
+    settings = Settings.from_env()
+    if backend:
+        settings = dataclasses.replace(settings, search_backend=backend)
+    with Service.open(settings) as svc:
+        if embed:
+            _embed_current(svc)
+        total = sum(v.entry_count for s in svc.sources
+                    if (v := svc.store.current_version(s.id)) is not None)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                      console=err_console, disable=not err_console.is_terminal) as progress:
+            task = progress.add_task(f"indexing into {svc.backend.name}", total=total)
+            counts = rebuild_index(svc.store, svc.backend,
+                                   [(s.id, s.jurisdiction) for s in svc.sources],
+                                   progress=lambda n: progress.advance(task, n))
     if as_json:
         print_json(counts)
     else:
         for sid, n in counts.items():
             console.print(f"{sid}: {n} entries indexed")
+        console.print(f"{sum(counts.values())} entries published in the {settings.search_backend} "
+                      "index")
+
+
+def _embed_current(svc: Service) -> None:
+    texts = [t for s in svc.sources if (v := svc.store.current_version(s.id)) is not None
+             for t in search_texts(svc.store, v, s.jurisdiction)]
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=err_console, disable=not err_console.is_terminal) as progress:
+        task = progress.add_task("embedding entries", total=None)
+        n = embed_missing(svc.store, texts, on_plan=lambda n: progress.update(task, total=n),
+                          progress=lambda n: progress.advance(task, n))
+    err_console.print(f"{n} entries embedded ({len(texts) - n} were cached)")
 
 
 COMMANDS = [crawl, reindex]

@@ -10,7 +10,9 @@ is never checked is not a contract. Set EXPORTWATCH_TEST_ES_URL to use a node yo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 import socket
 import subprocess
 import time
@@ -19,10 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from elasticsearch import Elasticsearch
 
-from indexer.base import IndexDoc, SearchBackend
+from indexer.base import IndexDoc, SearchBackend, Vector
 from indexer.elastic import ElasticBackend
 from indexer.embedded import EmbeddedBackend
 
@@ -128,17 +131,42 @@ def elastic(es_url: str, es_client: Elasticsearch) -> Iterator[ElasticBackend]:
     dispose(b)
 
 
+# -- vectors: deterministic stand-ins for sentence embeddings -----------------------------------
+
+VECTOR_DIM = 96
+VECTOR_MODEL = "test-bag-of-words"
+
+
+def bow_vector(text: str, dim: int = VECTOR_DIM) -> Vector:
+    """A hashed bag of words, L2-normalised: texts sharing words are near. Both backends get the
+    same floats, so semantic results can be compared exactly; the expected ranking is computed
+    here with numpy, independently of either backend."""
+    v = np.zeros(dim, dtype=np.float32)
+    for word in re.findall(r"\w+", text.lower()):
+        word = word.removesuffix("s")  # crude plural folding: "amplifiers" near "amplifier"
+        h = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        v[int.from_bytes(h[:4], "little") % dim] += 1.0 if h[4] & 1 else -1.0
+    norm = float(np.linalg.norm(v))
+    out: Vector = v / norm if norm else v
+    return out
+
+
 # -- the documents: short texts written for these tests, in the style of the real lists ---------
 
 def doc(entry_id: str, code: str, heading: str, text: str, *, notes: str = "", context: str = "",
-        language: str = "en", kind: str = "item", version_id: int = 1) -> IndexDoc:
+        language: str = "en", kind: str = "item", version_id: int = 1, status: str = "active",
+        vector: bool = True) -> IndexDoc:
     jurisdiction = entry_id.split(":", 1)[0]
-    source = {"eu": "eu-annex-i", "us": "us-ecfr-ccl", "wa": "wa-dual-use", "ca": "ca-ecl"}
+    source = {"eu": "eu-annex-i", "us": "us-ecfr-ccl", "wa": "wa-dual-use", "ca": "ca-ecl",
+              "au": "au-dsgl"}
     return IndexDoc(
         entry_id=entry_id, source_id=source[jurisdiction], jurisdiction=jurisdiction, code=code,
         kind=kind, heading=heading, text=text, notes=notes, context=context, language=language,
-        category=code[0], status="current", version_id=version_id,
-        version_date=dt.date(2024, 9, 1) if jurisdiction != "us" else dt.date(2025, 1, 15))
+        category="ML" if code.startswith("ML") else code[0], status=status,
+        version_id=version_id,
+        version_date=dt.date(2024, 9, 1) if jurisdiction != "us" else dt.date(2025, 1, 15),
+        vector=bow_vector(f"{heading} {text}") if vector else None,
+        vector_model=VECTOR_MODEL if vector else "")
 
 
 EU = [
@@ -177,7 +205,14 @@ CA = [
         "Synthétiseurs de fréquences ayant un temps de commutation inférieur à 312 ps.",
         language="fr"),
 ]
-ALL_DOCS = [*EU, *US, *WA, *CA]
+AU = [
+    doc("au:ML1.a", "ML1.a", "Rifles and combination guns",
+        "Rifles and combination guns, handguns, machine, sub-machine and volley guns.",
+        context="Smooth-bore weapons with a calibre of less than 20 mm"),
+    doc("au:ML10.a", "ML10.a", "Reserved", "Reserved for future use.", status="reserved",
+        vector=False),
+]
+ALL_DOCS = [*EU, *US, *WA, *CA, *AU]
 
 
 def load(backend: SearchBackend, docs: list[IndexDoc] = ALL_DOCS) -> None:

@@ -366,6 +366,7 @@ def proxy(es_url: str) -> Iterator[_FaultProxy]:
 
 def _via(proxy: _FaultProxy, elastic: ElasticBackend, **kwargs: Any) -> ElasticBackend:
     host, port = proxy.server_address[:2]
+    assert isinstance(host, str)
     return ElasticBackend(f"http://{host}:{port}", elastic.alias.removesuffix("entries"),
                           initial_backoff=0.01, max_backoff=0.05, **kwargs)
 
