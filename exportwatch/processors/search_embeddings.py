@@ -18,6 +18,9 @@ from indexer.project import search_texts
 def run(ctx: VersionContext) -> list[str]:
     if not ctx.settings.embed_on_ingest:
         return []
+    current = ctx.store.current_version(ctx.source.id)
+    if current is None or current.id != ctx.version.id:
+        return []  # search indexes current versions only (`reprocess` also walks older ones)
     embed_missing(ctx.store, search_texts(ctx.store, ctx.version, ctx.source.jurisdiction))
     return []
 
