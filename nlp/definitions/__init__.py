@@ -9,14 +9,13 @@ makes the term keys unique within the version.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable
 
 from exportwatch.errors import ParseError
 from nlp.definitions.keys import term_key
 from nlp.definitions.model import Definition, DefinitionNote, Extracted
-from nlp.parse import FetchedFile
+from nlp.parse import FetchedFile, import_target
 
 __all__ = ["Definition", "DefinitionNote", "Extracted", "Extractor", "extract_definitions", "get_extractor",
            "has_extractor", "known_formats", "register_extractor"]
@@ -55,12 +54,10 @@ def get_extractor(fmt: str) -> Extractor:
     except KeyError:
         raise ParseError(f"no definitions extractor for format {fmt!r}; known: {', '.join(known_formats())}") \
             from None
-    module_name, _, func_name = target.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        func: Extractor = import_target(target)
     except ImportError as exc:
         raise ParseError(f"definitions extractor for {fmt!r} cannot be loaded: {exc}") from exc
-    func: Extractor = getattr(module, func_name)
     return func
 
 

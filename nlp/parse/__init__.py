@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from exportwatch.errors import ConfigError, ParseError
 from nlp.model import ParsedDocument
@@ -72,10 +73,19 @@ def get_parser(fmt: str) -> Parser:
         target = _PARSERS[fmt]
     except KeyError:
         raise ConfigError(f"unknown format {fmt!r}; known: {', '.join(known_formats())}") from None
-    module_name, _, func_name = target.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        func: Parser = import_target(target)
     except ImportError as exc:
         raise ParseError(f"parser for {fmt!r} cannot be loaded: {exc}") from exc
-    func: Parser = getattr(module, func_name)
     return func
+
+
+def import_target(target: str) -> Any:
+    """The object a `package.module:name` registry target names, imported on first use (so a
+    broken parser or extractor only breaks its own source). Raises ImportError."""
+    module_name, _, name = target.partition(":")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, name)
+    except AttributeError as exc:
+        raise ImportError(f"{module_name} has no {name!r}") from exc

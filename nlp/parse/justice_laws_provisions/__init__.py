@@ -22,6 +22,7 @@ from exportwatch.errors import ParseError
 from nlp.model import ParsedDocument, ParsedEntry
 from nlp.parse import Bundle, FetchedFile
 from nlp.parse.justice_laws_provisions.walker import InstrumentWalker
+from nlp.parse.justice_laws_xml import current_date
 from nlp.parse.justice_laws_xml.render import render_inline
 from nlp.parse.safe_xml import parse_xml
 
@@ -53,7 +54,7 @@ def parse(bundle: Bundle) -> ParsedDocument:
             raise ParseError(f"{what}: a second file of {instrument} in language {language!r}")
         seen.add((instrument, language))
         title, long_title = _titles(root, warnings, what)
-        current = _current_date(root, what, warnings)
+        current = current_date(root, what, warnings)
         if current is not None:
             dates.append(current)
         walker = InstrumentWalker(instrument, language, what)
@@ -108,13 +109,3 @@ def _titles(root: etree._Element, warnings: list[str], what: str) -> tuple[str, 
     return short_text or long_text, long_text
 
 
-def _current_date(root: etree._Element, what: str, warnings: list[str]) -> dt.date | None:
-    value = root.get(f"{_LIMS}current-date")
-    if value is None:
-        warnings.append(f"{what}: no lims:current-date on <{root.tag}>")
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        warnings.append(f"{what}: lims:current-date {value!r} is not a date")
-        return None

@@ -45,7 +45,7 @@ def parse(bundle: Bundle) -> ParsedDocument:
             raise ParseError(f"{what}: a second file in language {language!r}; "
                              "expected one file per language")
         titles[language] = _title(root, warnings, language)
-        date = _current_date(root, what, warnings)
+        date = current_date(root, what, warnings)
         if date is not None:
             dates[language] = date
         walker = ScheduleWalker(language)
@@ -83,11 +83,12 @@ def _title(root: etree._Element, warnings: list[str], language: str) -> str:
     return render_inline(short, warnings, f"{language} title")
 
 
-def _current_date(root: etree._Element, what: str, warnings: list[str]) -> dt.date | None:
+def current_date(root: etree._Element, what: str, warnings: list[str]) -> dt.date | None:
+    """A Justice Laws document's `lims:current-date`, or None with a warning (both Canada parsers)."""
     # `lims:current-date` is the "Current to" date the site shows; <ConsolidationDate> differs.
     value = root.get(f"{_LIMS}current-date")
     if value is None:
-        warnings.append(f"{what}: no lims:current-date on <Regulation>")
+        warnings.append(f"{what}: no lims:current-date on <{root.tag}>")
         return None
     try:
         return dt.date.fromisoformat(value)
