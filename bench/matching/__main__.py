@@ -56,7 +56,7 @@ def evaluate(ev: EvalSet, store: Store, settings: Settings) -> list[Result]:
             t = time.perf_counter()
             res = match_texts(left, right, languages=languages, embed=embed, mode=mode)  # type: ignore[arg-type]
             suffix = "" if model == chosen else f" [{model}]"
-            out.append(metrics(label + suffix, res.scores, ev, embed_s + time.perf_counter() - t))
+            out.append(metrics(label + suffix, res.ranking, ev, embed_s + time.perf_counter() - t))
         print(f"  {ev.name}: {model} done", file=sys.stderr, flush=True)
     return out
 
@@ -94,14 +94,15 @@ def render(results: dict[str, list[Result]], sets: list[EvalSet], scale: dict[st
              "cache; wall-clock seconds on a machine shared with other jobs, so only roughly comparable.", ""]
     lines += ["## Summary", "", "acc@1 of `exportwatch match` (default settings) against the best simple baseline "
               "(TF-IDF, BM25, or one embedding model alone) and the issue's target.", "",
-              "| set | queries | best baseline | ours | target | met |", "|---|---|---|---|---|---|"]
+              "| set | held out | queries | best baseline | ours | target | met |", "|---|---|---|---|---|---|---|"]
     for ev in sets:
         rows = results[ev.name]
         base = max((r for r in rows if not r.method.startswith("ours")), key=lambda r: r.acc1)
         ours = next(r for r in rows if r.method == "ours (exportwatch match)")
         target = 0.95 if ev.kind == "list" else 0.70
         met = ours.acc1 >= target and ours.acc1 > base.acc1
-        lines.append(f"| {ev.name} | {ours.queries} | {base.acc1:.3f} ({base.method}) | {ours.acc1:.3f} | "
+        held = "yes" if ev.heldout else "no"
+        lines.append(f"| {ev.name} | {held} | {ours.queries} | {base.acc1:.3f} ({base.method}) | {ours.acc1:.3f} | "
                      f">= {target:.2f} and above baseline | {'yes' if met else 'no'} |")
     lines.append("")
     for ev in sets:
@@ -115,13 +116,18 @@ def render(results: dict[str, list[Result]], sets: list[EvalSet], scale: dict[st
               "= nlp.match.matcher with `--mode independent` (embeddings + word and character TF-IDF + "
               "numbers, per-row z-scores, passages for long candidates); `ours (exportwatch match)` = the "
               "default `--mode auto`, which detects from the data alone that both inputs follow one order "
-              "and then adds neighbour and anchor support and one-to-one competition. Rows marked [model] "
+              "and then adds neighbour and anchor support, a bonus for the best monotone alignment of the two "
+              "lists, and one-to-one competition. Rows marked [model] "
               "use the other English model (for the model choice).", "",
               "How the method was set (no gold data is used at run time): the signal weights "
               "(`nlp/match/matcher.py`: same language 1/1/1/0.5 for embedding/words/chars/numbers, across "
               "languages 1.5/0.3/0.7/0.7) were set by hand, not searched. The neighbour window (3, tried 3/6/12) "
               "and the anchor support were developed on the list-to-list sets reported here (no separate "
-              "held-out list set: treat those figures as optimistic). For short texts against long ones, "
+              "held-out list set at the time). The monotone alignment (cost, bonus) = (2, 3) was chosen "
+              "among (2, 1), (3, 1), (2, 3), (4, 2) on those five list sets; the four held-out pairs "
+              "(`bench/matching/sets_heldout.py`) were then run with no alignment, (2, 1) and (2, 3), and "
+              "agreed with the choice (they were not used to set anything else): quote the held-out rows "
+              "as the honest list-to-list figures. For short texts against long ones, "
               "'best passage + BM25' was chosen over 'whole text + best passage' on a random half (seed 7) of "
               "the description set, with both embedding models; on the other half it also scored higher.", ""]
     if scale:

@@ -67,6 +67,7 @@ class EvalSet:
     right: list[Item]
     gold: dict[str, set[str]] = field(default_factory=dict)
     heading_only: bool = False
+    heldout: bool = False  # not looked at while the matcher was developed (bench/matching/sets_heldout.py)
 
     def as_jsonl(self, items: Iterable[Item]) -> list[dict[str, str]]:
         return [{"id": i.id, "jurisdiction": i.jurisdiction, "text": i.text, "language": i.language}
@@ -128,6 +129,9 @@ def build_sets(settings: Settings, cache: Path) -> list[EvalSet]:
 
     sets.append(_canada(settings, cache))
     sets.append(_uk_labels(settings, us))
+    from bench.matching.sets_heldout import heldout_sets  # imports this module
+
+    sets += heldout_sets(settings, cache, us, au)
     return sets
 
 

@@ -328,7 +328,7 @@ def classify_json(svc: Service, description: str, jurisdictions: Sequence[str], 
     with embedding_progress() as (plan, advance):
         embed = store_embedder(svc, languages, plan, advance)
         result = match_texts([description], docs, languages=languages, embed=embed, mode="independent")
-    ranked = top_k(result.scores, top)[0]
+    ranked = top_k(result.scores, top, result.ranking)[0]
     hits = []
     for j, score in ranked:
         best = max(passages(docs[j]), key=lambda p: _overlap(description, p))
@@ -434,7 +434,7 @@ def match_lines(left: Sequence[Line], right: Sequence[Line], k: int, mode: Mode,
         embed: EmbedFn | None = DirectEmbed(get_embedder(name, threads), plan, advance)
         result = match_texts([x.text for x in left], [x.text for x in right], languages=languages,
                              embed=embed, mode=mode)
-    for line, ranked in zip(left, top_k(result.scores, k), strict=True):
+    for line, ranked in zip(left, top_k(result.scores, k, result.ranking), strict=True):
         yield {"left_id": line.id,
                "candidates": [{"right_id": right[j].id, "score": round(score, 6)} for j, score in ranked]}
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 from nlp.extract.model import Parameter
 from nlp.match.codes import canonical_code
 from nlp.match.documents import Node, subtree_documents
@@ -107,7 +109,7 @@ def build_concordance(left: Sequence[Node], right: Sequence[Node], *, left_juris
         key = node.code if same_jurisdiction else canonical_code(left_jurisdiction, node.code)
         aligned = rkey.get(key) if key is not None else None
         row = scores[i]
-        order = list(row.argsort()[::-1][:top_k])
+        order = [int(j) for j in np.argsort(-result.ranking[i], kind="stable")[:top_k]]
         if aligned is not None and aligned not in order:
             order.insert(0, aligned)
         cands = []

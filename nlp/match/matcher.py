@@ -13,7 +13,8 @@ summed with fixed weights. A short text against much longer ones (a product desc
 whole entries) is scored on each candidate's best-fitting passage, plus BM25 over the whole text.
 When the data show that both inputs follow one order (two versions or translations of a list:
 consecutive rows' best matches step forward together), neighbours and confident anchor pairs
-support each other, and scores compete per column too (dual softmax): an entry that is
+support each other, the best monotone alignment of the two lists (sequence alignment with free
+gaps) gets a bonus, and scores compete per column too (dual softmax): an entry that is
 everyone's second best gives way to the one entry it fits best. All of this uses only the
 inputs, never gold data; `mode` forces either behaviour.
 
@@ -42,6 +43,11 @@ ORDER_EVIDENCE = 0.25
 LOGISTIC_SHIFT = 3.0
 ANCHOR_CONFIDENCE = 0.5
 POSITION_WEIGHT = 0.5
+# Monotone alignment of ordered lists: a pair is worth aligning when its combined z-score exceeds
+# ALIGN_COST; the pairs of the best alignment get ALIGN_BONUS. Set on the list sets of
+# bench/matching (dev) and confirmed on held-out pairs (bench/matching/RESULTS.md).
+ALIGN_COST = 2.0
+ALIGN_BONUS = 3.0
 _CLAUSE = re.compile(r"(?<=[.;:])\s+")
 EmbedFn = Callable[[Sequence[str], Sequence[str]], tuple[Vectors, Vectors]]
 
@@ -56,6 +62,7 @@ class Weights:
     temperature: float = 1.0
     neighbours: float = 1.0  # weight of neighbour support in ordered lists
     anchors: float = 1.0  # weight of the anchor window in ordered lists
+    alignment: float = ALIGN_BONUS  # bonus of the pairs on the best monotone alignment
 
 
 # Weights for a pair of languages: word TF-IDF carries no signal across languages.
@@ -79,12 +86,6 @@ def _z(m: Matrix) -> Matrix:
     std = m.std(axis=1, keepdims=True)
     std[std < 1e-6] = 1.0
     return np.asarray((m - mean) / std, dtype=np.float32)
-
-
-def _softmax(m: Matrix, axis: int) -> Matrix:
-    shifted = m - m.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return np.asarray(e / e.sum(axis=axis, keepdims=True), dtype=np.float32)
 
 
 def compute_signals(left: Sequence[str], right: Sequence[str], embed: EmbedFn | None,
@@ -240,16 +241,70 @@ def anchor_support(combined: Matrix, weights: Weights) -> Matrix:
     return support
 
 
+def monotone_alignment(combined: Matrix, cost: float = ALIGN_COST) -> list[tuple[int, int]]:
+    """The pairs (i, j), increasing in both i and j, whose summed (score - cost) is largest: the
+    sequence alignment of two ordered lists (Needleman-Wunsch with free gaps). Rows or columns
+    left out are entries one list has and the other has not. Unlike the anchor window, this
+    decides the whole order at once: a generic entry ("Software specially designed for ... the
+    equipment specified in ...") goes where the list's order puts it, not to a look-alike in
+    another category. O(n x m) time; memory one byte per cell (the back-pointers)."""
+    n, m = combined.shape
+    gain = combined.astype(np.float64) - cost
+    SKIP_ROW, SKIP_COLUMN, PAIR = 0, 1, 2
+    step = np.zeros((n + 1, m + 1), dtype=np.uint8)
+    previous = np.zeros(m + 1, dtype=np.float64)  # best score of rows < i with columns < j
+    for i in range(1, n + 1):
+        diagonal = np.full(m + 1, -np.inf)
+        diagonal[1:] = previous[:-1] + gain[i - 1]
+        here = np.maximum(previous, diagonal)
+        # `previous` never decreases along j, so a running maximum adds "skip column j"
+        best = np.maximum.accumulate(here)
+        step[i] = np.where(best > here, SKIP_COLUMN, np.where(diagonal > previous, PAIR, SKIP_ROW))
+        previous = best
+    pairs = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        if step[i, j] == PAIR:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step[i, j] == SKIP_COLUMN:
+            j -= 1
+        else:
+            i -= 1
+    return pairs[::-1]
+
+
+def alignment_support(combined: Matrix) -> Matrix:
+    """1 on the pairs of the best monotone alignment, else 0."""
+    support = np.zeros_like(combined)
+    for i, j in monotone_alignment(combined):
+        support[i, j] = 1.0
+    return support
+
+
+def rank_keys(combined: Matrix, weights: Weights, competition: bool) -> npt.NDArray[np.float64]:
+    """The log of `final_scores`, computed without forming the scores: the order to rank by.
+    Scores near 1 round to exactly 1.0 (a z-score of 20 is 1 - 2e-8), so ranking by the scores
+    would turn the best candidates into ties; their logs stay apart."""
+    c = combined.astype(np.float64)
+    if competition and c.shape[1] > 1 and c.shape[0] > 1:
+        c = c / weights.temperature
+        return 0.5 * (_log_softmax(c, axis=1) + _log_softmax(c, axis=0))
+    return np.asarray(-np.logaddexp(0.0, -(c - LOGISTIC_SHIFT)), dtype=np.float64)
+
+
+def _log_softmax(m: npt.NDArray[np.float64], axis: int) -> npt.NDArray[np.float64]:
+    shifted = m - m.max(axis=axis, keepdims=True)
+    return np.asarray(shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True)), dtype=np.float64)
+
+
 def final_scores(combined: Matrix, weights: Weights, competition: bool) -> Matrix:
-    """Scores in [0, 1] for ranking: with competition, the dual softmax (a row's softmax times
-    the column's, square-rooted); else a logistic squash of the combined z-score."""
+    """Scores in [0, 1] for display and thresholds: with competition, the dual softmax (a row's
+    softmax times the column's, square-rooted); else a logistic squash of the combined z-score.
+    Rank by `rank_keys`, which keeps apart scores that round to the same value."""
     if combined.size == 0:
         return combined
-    if competition and combined.shape[1] > 1 and combined.shape[0] > 1:
-        t = weights.temperature
-        return np.asarray(np.sqrt(_softmax(combined / t, axis=1) * _softmax(combined / t, axis=0)),
-                          dtype=np.float32)
-    return np.asarray(1 / (1 + np.exp(-(combined - LOGISTIC_SHIFT))), dtype=np.float32)
+    return np.asarray(np.exp(rank_keys(combined, weights, competition)), dtype=np.float32)
 
 
 Mode = Literal["auto", "lists", "independent"]
@@ -258,6 +313,8 @@ Mode = Literal["auto", "lists", "independent"]
 @dataclass
 class MatchResult:
     scores: Matrix  # left x right, in [0, 1], higher is better
+    # the same order as `scores` without rounding ties (log scores): rank by this
+    ranking: npt.NDArray[np.float64]
     signals: Signals
     ordered: bool  # treated as two ordered lists (neighbour support + competition)
     passages: bool  # right texts scored by their best passage too
@@ -280,8 +337,13 @@ def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterabl
     if ordered and combined.size:
         combined = combined + weights.neighbours * neighbour_support(combined)
         combined = combined + weights.anchors * anchor_support(combined, weights)
-    scores = final_scores(combined, weights, competition=ordered)
-    return MatchResult(scores, sig, ordered, use_passages)
+        if weights.alignment:
+            combined = combined + weights.alignment * alignment_support(combined)
+    if not combined.size:
+        return MatchResult(combined, combined.astype(np.float64), sig, ordered, use_passages)
+    ranking = rank_keys(combined, weights, competition=ordered)
+    scores = np.asarray(np.exp(ranking), dtype=np.float32)
+    return MatchResult(scores, ranking, sig, ordered, use_passages)
 
 
 def _long_right(left: Sequence[str], right: Sequence[str]) -> bool:
@@ -292,15 +354,17 @@ def _long_right(left: Sequence[str], right: Sequence[str]) -> bool:
     return float(np.median([len(t) for t in right])) > 2.5 * float(np.median([len(t) for t in left]))
 
 
-def top_k(scores: Matrix, k: int) -> list[list[tuple[int, float]]]:
-    """Per row, the k best (column, score), best first."""
+def top_k(scores: Matrix, k: int, ranking: npt.NDArray[np.float64] | None = None) -> list[list[tuple[int, float]]]:
+    """Per row, the k best (column, score), best first; ordered by `ranking` when given
+    (MatchResult.ranking: scores that round alike stay in order), else by the scores."""
     out: list[list[tuple[int, float]]] = []
     k = min(k, scores.shape[1])
-    for row in scores:
+    keys = scores if ranking is None else ranking
+    for row, key in zip(scores, keys, strict=True):
         if k <= 0:
             out.append([])
             continue
-        idx = np.argpartition(-row, k - 1)[:k]
-        idx = idx[np.argsort(-row[idx], kind="stable")]
+        idx = np.argpartition(-key, k - 1)[:k]
+        idx = idx[np.argsort(-key[idx], kind="stable")]
         out.append([(int(i), float(row[i])) for i in idx])
     return out
