@@ -38,6 +38,7 @@ from nlp.match.text import char_grams, numbers, words
 
 Matrix = npt.NDArray[np.float32]
 PASSAGE_CHARS = 300
+LEAD_CHARS = 20
 MIN_LIST_ROWS = 20
 ORDER_EVIDENCE = 0.25
 LOGISTIC_SHIFT = 3.0
@@ -123,6 +124,17 @@ def passages(text: str, size: int = PASSAGE_CHARS) -> list[str]:
     if current:
         out.append(current)
     return out or [text]
+
+
+def lead(text: str, size: int = LEAD_CHARS) -> str:
+    """An entry's heading: its text up to the first clause boundary (". ", ": ", "; ") after at
+    least `size` characters ("Marine systems, equipment and components, as follows:")."""
+    out = ""
+    for piece in _CLAUSE.split(text):
+        out = f"{out} {piece}".strip()
+        if len(out) >= size:
+            break
+    return out or text
 
 
 def passage_signals(left: Sequence[str], right: Sequence[str], embed: EmbedFn | None,
@@ -318,6 +330,7 @@ class MatchResult:
     signals: Signals
     ordered: bool  # treated as two ordered lists (neighbour support + competition)
     passages: bool  # right texts scored by their best passage too
+    leads: bool = False  # left texts scored by their lead passage (right texts are headings)
 
 
 def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterable[str] = ("en",),
@@ -325,7 +338,11 @@ def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterabl
     """Score every left text against every right text (see the module docstring)."""
     langs = {lang.split("-")[0].lower() for lang in languages}
     weights = SAME_LANGUAGE if len(langs) <= 1 else CROSS_LANGUAGE
-    sig = compute_signals(left, right, embed, weights)
+    # Whole entries against headings only (a list published as headings, an index): compare each
+    # left entry's lead passage, which is its own heading, not its average over every sub-item.
+    # Measured on the heading sets of bench/matching (RESULTS.md), held-out pairs included.
+    use_leads = headings_only(right, left)
+    sig = compute_signals([lead(t) for t in left] if use_leads else left, right, embed, weights)
     combined = _z(sig.combined) if sig.combined.size else sig.combined
     use_passages = _long_right(left, right) and mode != "lists"
     if use_passages and combined.size:
@@ -340,10 +357,21 @@ def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterabl
         if weights.alignment:
             combined = combined + weights.alignment * alignment_support(combined)
     if not combined.size:
-        return MatchResult(combined, combined.astype(np.float64), sig, ordered, use_passages)
+        return MatchResult(combined, combined.astype(np.float64), sig, ordered, use_passages, use_leads)
     ranking = rank_keys(combined, weights, competition=ordered)
     scores = np.asarray(np.exp(ranking), dtype=np.float32)
-    return MatchResult(scores, ranking, sig, ordered, use_passages)
+    return MatchResult(scores, ranking, sig, ordered, use_passages, use_leads)
+
+
+def headings_only(right: Sequence[str], left: Sequence[str]) -> bool:
+    """Are the right texts headings of entries like the left ones? Headings fit in one passage
+    (at most 1 in 10 is longer), while a good share of whole entries do not (at least 3 in 10;
+    in the corpus lists half of them). Medians cannot tell: most entries of a list are short."""
+    if not left or not right:
+        return False
+    def share(texts: Sequence[str]) -> float:
+        return float(np.mean([len(t) > PASSAGE_CHARS for t in texts]))
+    return share(right) <= 0.1 and share(left) >= 0.3
 
 
 def _long_right(left: Sequence[str], right: Sequence[str]) -> bool:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.match.matcher import SAME_LANGUAGE, final_scores, monotone_alignment, rank_keys, top_k
+from nlp.match.matcher import (
+    SAME_LANGUAGE,
+    final_scores,
+    headings_only,
+    lead,
+    match_texts,
+    monotone_alignment,
+    rank_keys,
+    top_k,
+)
 
 
 def test_alignment_keeps_order_and_skips_inserted_and_dropped_rows() -> None:
@@ -45,3 +54,29 @@ def test_dual_softmax_ranking_matches_its_scores() -> None:
     ranking = rank_keys(combined, SAME_LANGUAGE, competition=True)
     assert np.allclose(np.exp(ranking), scores, atol=1e-6)
     assert (np.argsort(-ranking, axis=1)[:, 0] == np.argsort(-scores, axis=1)[:, 0]).all()
+
+
+def test_lead_is_the_heading_clause() -> None:
+    text = "Marine systems, equipment and components, as follows: Systems designed for depths over 1 000 m;"
+    assert lead(text) == "Marine systems, equipment and components, as follows:"
+    # a very short first clause takes the next one with it
+    assert lead("Other: lasers as follows: CW lasers") == "Other: lasers as follows:"
+    assert lead("No boundary at all") == "No boundary at all"
+
+
+def test_heading_lists_are_detected_from_lengths_alone() -> None:
+    entries = ["x" * 400] * 5 + ["short entry"] * 5
+    headings = ["A heading as follows"] * 10
+    assert headings_only(headings, entries)
+    assert not headings_only(entries, entries)  # two lists of whole entries
+    assert not headings_only(entries, headings)  # descriptions against entries: the other way
+
+
+def test_entries_against_headings_are_scored_on_their_lead() -> None:
+    left = ["Lasers as follows: " + "continuous wave output exceeding 10 W at wavelengths below 400 nm; " * 6,
+            "Gravity meters as follows: " + "static accuracy better than 10 microgal over the full range; " * 6,
+            "Marine boilers as follows: " + "designed for naval propulsion plants of surface vessels; " * 6]
+    right = ["Gravity meters", "Marine boilers", "Lasers"]
+    res = match_texts(left, right, mode="independent")
+    assert res.leads
+    assert [int(j) for j in res.ranking.argmax(axis=1)] == [2, 0, 1]
