@@ -117,6 +117,9 @@ def _body_definitions(root: etree._Element, language: str, what: str, warnings: 
         if not body_text:
             warnings.append(f"{where}: {term!r} has no wording; skipped")
             continue
+        repealed = text_el.find("Repealed")
+        if repealed is not None and body_text == render_inline(repealed, warnings, where).strip():
+            continue  # `Free Trade Agreement [Repealed, 1997, c. 14, s. 70]`: no longer a defined term
         notes = (DefinitionNote(f"Equivalent term ({_OTHER.get(language, '?')})", other_term),) if other_term else ()
         en_term = term if language == "en" else other_term
         out.append(Definition(term, term_key(term), language, "", body_text, notes, len(out),
@@ -145,10 +148,11 @@ def _render_definition(el: etree._Element, warnings: list[str], where: str) -> s
 
 def _strip_terms(full: str, term: str, other_term: str) -> str:
     """`Guide means … time. (Guide)` -> `means … time.`: the term opens the text and the other
-    language's term closes it in parentheses."""
+    language's term closes it in parentheses. A comma right after the term goes with it
+    (`surge, in respect of goods …` -> `in respect of goods …`)."""
     text = full
     if text.startswith(term):
-        text = text[len(term):].strip()
+        text = text[len(term):].strip().removeprefix(",").strip()
     if other_term:
         text = re.sub(rf"\s*\(\s*{re.escape(other_term)}\s*\)\s*$", "", text)
     return text.strip().rstrip(";").strip()
