@@ -68,12 +68,13 @@ def split_wa_reference(text: str) -> tuple[str, str]:
     return ref, text[end:].strip()
 
 
-_LOCATION = re.compile(r"^(?:item|article|group|groupe|section|part|schedule)\b", re.IGNORECASE)
+_LOCATION = re.compile(r"^(?:items?|articles?|groups?|groupes?|(?:sub)?sections?|paragraphes?|parts?|schedules?)\b",
+                       re.IGNORECASE)
 
 
 def is_location(scope: str) -> bool:
-    """True for a scope that names a provision (`item 5504(1)`, `Group 2 (a)`, `Article 2(3)`),
-    not categories: such scopes are not compared as category lists."""
+    """True for a scope that names a provision (`item 5504(1)`, `Group 2 (a)`, `Article 2(3)`,
+    `sections 6.3 and 6.4`, `articles 6.3 et 6.4`), not categories: such scopes are not compared as category lists."""
     return bool(_LOCATION.match(scope.strip()))
 
 

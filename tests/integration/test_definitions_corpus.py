@@ -11,7 +11,10 @@ version checked against FORMATS.md's counting methods, re-implemented here on th
   their reference by a single space (`Cat 1, ML7 "Biological agents"`): 149.
 - DSGL: 192 `Definition` paragraphs, one of which is the body of a Technical Note (FORMATS 6): 191.
 - § 772.1: 324 `P` opening with `<I>` + 10 opening with a curly-quoted term = 334 (FORMATS 2).
-- Canada: two `<Body>` definitions per language (FORMATS 1), both rewritten on 2021-07-26.
+- Canada: two `<Body>` definitions per language (FORMATS 1), both rewritten on 2021-07-26; item
+  5506's notes define 9 terms per language from 2024-07-23, 16 from 2025-05-05 (`<DefinedTermEn>`/
+  `<DefinedTermFr>` in a note's `<Text>`; one French note keeps the English term). E-19: definitions
+  sections 4.2, 5.4 and 6.3 (and inline 6.1, 23) apply to some sections only.
 """
 
 from __future__ import annotations
@@ -212,3 +215,67 @@ def test_canada_definitions_and_the_2021_rewrite(corpus_dir: Path) -> None:
     assert all(not compare(old[k], new[k]).identical for k in old)  # both rewritten, in both languages
     assert "December 2018" in old[("en", "guide")] and "as amended from time to time" in new[("en", "guide")]
     assert _canada(corpus_dir, "2025-05-05").definitions == _canada(corpus_dir, "2025-07-24").definitions
+
+
+CANADA_DIR = "raw/canada-export-control-list-sor-89-202-justicecanada"
+# Definitions sections of E-19 limited to some sections (bench/definitions_check.md): English key -> scope
+E19_LIMITED = {
+    "contribute importantly": ("section 5", "article 5"), "principal cause": ("section 5", "article 5"),
+    "serious injury": ("section 5", "article 5"), "surge": ("section 5", "article 5"),
+    "threat of serious injury": ("section 5", "article 5"),
+    "action": ("section 5.4", "article 5.4"), "market disruption": ("section 5.4", "article 5.4"),
+    "significant cause": ("section 5.4", "article 5.4"), "wto member": ("section 5.4", "article 5.4"),
+    "bc coast": ("sections 6.3 and 6.4", "articles 6.3 et 6.4"),
+    "bc interior": ("sections 6.3 and 6.4", "articles 6.3 et 6.4"),
+    "region": ("sections 6.3 and 6.4", "articles 6.3 et 6.4"),
+    "originating goods": ("section 6.1", "article 6.1"),  # inline: "In this section, originating goods means"
+}
+ITEM_5506_NOTES = {"physical qubit", "supporting", "fully controlled", "connected", "working", "c-not error",
+                   "process recipe", "coating system", "graphic design system ii (gdsii)",
+                   "parametric signal amplifier", "radical", "in-process monitoring", "coaxial configuration",
+                   "paraxial configuration", "pellicle", "extreme ultraviolet"}
+
+
+def _unique_ids(result: Extracted) -> bool:
+    ids = [(d.language, d.key_for_id) for d in result.definitions]
+    return len(ids) == len(set(ids))
+
+
+def test_canada_act_section_limited_definitions_carry_their_section(corpus_dir: Path) -> None:
+    files = tuple(_file(corpus_dir, f"{CANADA_DIR}/{name}", f"https://laws.test/{name}", language)
+                  for name, language in (("eng_acts_E-19.xml", "en"), ("fra_lois_E-19.xml", "fr"),
+                                         ("eng_regulations_SOR-2015-200.xml", "en")))
+    result = extract_definitions("justice-laws-provisions", files, "ca-eipa")
+    assert result.warnings == () and _unique_ids(result)
+    by_lang = {lang: {d.key_for_id: d for d in result.definitions if d.language == lang} for lang in ("en", "fr")}
+    for key, (scope_en, scope_fr) in E19_LIMITED.items():
+        assert (by_lang["en"][key].scope, by_lang["fr"][key].scope) == (scope_en, scope_fr), key
+    assert by_lang["en"]["shipping document"].scope == "section 23"  # "…, in this section called a …"
+    # everything else is Act-wide (s. 2 "In this Act,") or permit-wide (GEP 41 "… apply in this Permit.")
+    limited = {lang: {k for k, d in defs.items() if d.scope} for lang, defs in by_lang.items()}
+    assert limited == {"en": {*E19_LIMITED, "shipping document"}, "fr": set(E19_LIMITED)}
+    assert by_lang["en"]["minister"].scope == "" and by_lang["fr"]["minister"].term == "ministre"
+    # the English and French scopes of every pair name the same provisions
+    for key, fr in by_lang["fr"].items():
+        en = by_lang["en"][key]
+        assert re.findall(r"[\d.]+\d", en.scope) == re.findall(r"[\d.]+\d", fr.scope), key
+    assert (len(by_lang["en"]), len(by_lang["fr"])) == (62, 52)  # E-19 51 + 2 inline, GEP 41 3 + 6; E-19 51 + 1
+
+
+@pytest.mark.parametrize(("date", "notes"), [("2021-07-26", 0), ("2024-07-23", 9), ("2025-07-24", 16)])
+def test_canada_item_5506_notes_define_terms_in_both_languages(corpus_dir: Path, date: str, notes: int) -> None:
+    result = _canada(corpus_dir, date)
+    assert result.warnings == () and _unique_ids(result)
+    in_notes = [d for d in result.definitions if re.match(r"(?:item|article) 5506\(2\)", d.scope)]
+    en = {d.key_for_id.removesuffix(" (item 5506)"): d for d in in_notes if d.language == "en"}
+    fr = {d.key_for_id.removesuffix(" (item 5506)"): d for d in in_notes if d.language == "fr"}
+    assert len(en) == len(fr) == notes and set(en) == set(fr)  # every French term paired with its English one
+    if date == "2025-07-24":
+        assert set(en) == ITEM_5506_NOTES
+        qubit, qubit_fr = en["physical qubit"], fr["physical qubit"]
+        assert (qubit.term, qubit.scope) == ("physical qubit", "item 5506(2)(c)(ii)")
+        assert (qubit_fr.term, qubit_fr.scope) == ("qubit physique", "article 5506(2)(c)(ii)")
+        assert qubit.text.startswith("In subparagraph (ii), physical qubit means a two-level quantum system")
+        assert fr["pellicle"].term == "pellicule" and fr["c-not error"].term == "erreur C-NOT"
+        assert fr["graphic design system ii (gdsii)"].term == "Graphic Design System II (GDSII)"  # left in English
+        assert all(en[k].scope.replace("item", "article") == fr[k].scope for k in en)
