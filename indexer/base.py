@@ -12,6 +12,9 @@ Three ranking modes share one query type:
 
 In every mode the filters apply, NOT terms exclude, and a query that is a control code alone is a
 code lookup (ordered by code, not by score).
+
+Every document carries a `change_kind`: what the indexed version did to the entry compared with
+the version of its source before it (`indexer.changes.version_change_kinds`).
 """
 
 from __future__ import annotations
@@ -30,8 +33,14 @@ MODES = ("bm25", "semantic", "hybrid")
 # Facet name -> the IndexDoc/Hit attribute it counts.
 FACETS: dict[str, str] = {
     "jurisdiction": "jurisdiction", "source": "source_id", "category": "category",
-    "language": "language", "kind": "kind", "status": "status",
+    "language": "language", "kind": "kind", "status": "status", "change_kind": "change_kind",
 }
+# What the indexed version did to an entry, from the change set whose to-version it is:
+# added/amended/moved/removed as the change engine reports them (removed: still listed, no longer
+# in force, e.g. now reserved; an entry dropped from the list is not indexed at all); unchanged:
+# none of those; initial: the source's first version (nothing to compare with); unknown: change
+# detection has not run for the version (or the index predates change kinds: reindex).
+CHANGE_KIND_VALUES = ("added", "amended", "moved", "removed", "unchanged", "initial", "unknown")
 DEFAULT_DEPTH = 100
 MAX_DEPTH = 1000
 Vector = npt.NDArray[np.float32]
@@ -61,6 +70,7 @@ class IndexDoc:
     # compares vectors of one model). None: the entry takes part in bm25 search only.
     vector: Vector | None = field(default=None, compare=False, repr=False)
     vector_model: str = ""
+    change_kind: str = "unknown"  # one of CHANGE_KIND_VALUES
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,7 @@ class SearchQuery:
     facets: bool = False
     # semantic/hybrid: how many nearest entries (and, for hybrid, bm25 hits) are ranked.
     depth: int = DEFAULT_DEPTH
+    change_kinds: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -92,6 +103,10 @@ class SearchQuery:
             raise QueryError("limit must be at least 1 and offset at least 0")
         if not 1 <= self.depth <= MAX_DEPTH:
             raise QueryError(f"depth must be between 1 and {MAX_DEPTH}")
+        # A fixed vocabulary: a misspelt kind would silently match nothing.
+        if unknown := [k for k in self.change_kinds if k.lower() not in CHANGE_KIND_VALUES]:
+            raise QueryError(f"unknown change kind {', '.join(map(repr, unknown))}: use one of "
+                             f"{', '.join(CHANGE_KIND_VALUES)}")
         if self.mode != "bm25" and self.vector is None:
             raise QueryError(f"{self.mode} search needs the query embedded: enable embeddings "
                              "(see docs/configuration.md) or use --mode bm25")
@@ -120,6 +135,7 @@ class Hit:
     score: float
     category: str = ""
     status: str = ""
+    change_kind: str = "unknown"
 
 
 FacetCounts = dict[str, list[tuple[str, int]]]

@@ -205,3 +205,48 @@ def change_json(change: ChangeRow) -> dict[str, Any]:
         "to_version": {"id": cs.to_version.id, "version_date": cs.to_version.version_date.isoformat()},
         "detected_at": cs.detected_at, "engine": cs.engine, **change.detail,
     }
+
+
+# When several changes of one set name the same entry (the engine reports at most one per entry
+# today): whether it is in force beats a renumbering, which beats an edit (an edited move is
+# already reported as "moved").
+CHANGE_KIND_PRECEDENCE = ("added", "removed", "moved", "amended")  # each in CHANGE_KIND_VALUES
+
+
+@dataclass(frozen=True)
+class VersionChangeKinds:
+    """The change kind of every entry of one version: `by_entry`, else `default`."""
+
+    default: str
+    by_entry: dict[str, str] = field(default_factory=dict)
+
+    def of(self, entry_id: str) -> str:
+        return self.by_entry.get(entry_id, self.default)
+
+
+def version_change_kinds(store: Store, version: VersionRow) -> VersionChangeKinds:
+    """What `version` did to each of its entries, from the newest change set of the link from the
+    version before it (by version date, as `chain` orders them) to it: three queries per version,
+    none per entry.
+
+    Only changes with a new side count: a removal from the list names an entry the version does
+    not hold (its id may now be another entry's, renumbered into it), while "removed" with a new
+    side is an entry still listed but no longer in force. Definition changes concern a defined
+    term, not an entry: the entries using the term did not change.
+    """
+    earlier = [v for v in store.versions(version.source_id)
+               if (v.version_date, v.id) < (version.version_date, version.id)]
+    if not earlier:
+        return VersionChangeKinds("initial")
+    row = store.db.execute("SELECT max(id) FROM change_sets WHERE from_version_id=? AND to_version_id=?",
+                           (earlier[-1].id, version.id)).fetchone()
+    if row[0] is None:
+        return VersionChangeKinds("unknown")
+    rank = {k: i for i, k in enumerate(CHANGE_KIND_PRECEDENCE)}
+    by_entry: dict[str, str] = {}
+    for entry_id, kind in store.db.execute(
+            "SELECT entry_id, kind FROM changes WHERE change_set_id=? AND kind != 'definition'"
+            " AND json_type(detail, '$.new') = 'object'", (row[0],)):
+        if entry_id not in by_entry or rank[kind] < rank[by_entry[entry_id]]:
+            by_entry[entry_id] = kind
+    return VersionChangeKinds("unchanged", by_entry)

@@ -70,7 +70,7 @@ from indexer.query import ParsedQuery, Term, parse_query, spelling_variants
 log = logging.getLogger(__name__)
 
 # Bumped when the mapping or analysis changes; recorded in the index's _meta.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: change_kind
 # The embedded backend's bm25() column weights, as field boosts.
 BOOSTS: dict[str, float] = {"code_text" if f == "code" else f: w for f, w in WEIGHTS.items()}
 _TEXT_FIELDS = ("heading", "text", "context", "notes")
@@ -82,7 +82,7 @@ _EXACT_FIELDS = [f"{f}^{w}" for f, w in BOOSTS.items() if f in _TEXT_FIELDS]
 _SNIPPET_FIELDS = ("text.en", "heading.en", "context.en", "notes.en")
 _FILTER_FIELDS = (("jurisdiction", "jurisdictions"), ("source_id", "sources"),
                   ("language", "languages"), ("category", "categories"), ("kind", "kinds"),
-                  ("status", "statuses"))
+                  ("status", "statuses"), ("change_kind", "change_kinds"))
 # knn: HNSW candidates examined per result wanted (recall against the exact top k is measured in
 # bench/; more costs latency).
 NUM_CANDIDATES_PER_RESULT = 4
@@ -91,7 +91,7 @@ _MAX_CANDIDATES = 10_000  # the node's limit
 _LUCENE_REGEXP_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
 # What a Hit needs from a document (no text: ranked lists are fetched deep, snippets shallow).
 _HIT_FIELDS = ("entry_id", "source_id", "jurisdiction", "code", "kind", "heading", "language",
-               "version_date", "category", "status")
+               "version_date", "category", "status", "change_kind")
 _MISSING_ANALYSIS = re.compile(r"failed to find (tokenizer|filter) under name|Unknown tokenizer type")
 _MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond it is refused by ES
 
@@ -130,6 +130,7 @@ MAPPINGS: dict[str, Any] = {
         "heading": _text_field(), "text": _text_field(), "notes": _text_field(),
         "context": _text_field(),
         "language": _KEYWORD, "category": _KEYWORD, "status": _KEYWORD,
+        "change_kind": _KEYWORD,
         "version_id": {"type": "long"},
         "version_date": {"type": "date", "format": "strict_date"},
         # Which replace_source call wrote the doc: the next call finds stale docs with it (the
@@ -159,7 +160,7 @@ def to_source(doc: IndexDoc, batch: str) -> dict[str, Any]:
         "code": doc.code, "code_len": len(doc.code), "code_text": code_tokens(doc.code),
         "kind": doc.kind, "heading": doc.heading, "text": doc.text, "notes": doc.notes,
         "context": doc.context, "language": doc.language, "category": doc.category,
-        "status": doc.status, "version_id": doc.version_id,
+        "status": doc.status, "change_kind": doc.change_kind, "version_id": doc.version_id,
         "version_date": doc.version_date.isoformat(), "batch": batch,
     }
     if doc.vector is not None:
@@ -680,4 +681,5 @@ def _hit(src: Mapping[str, Any], score: float, snippet: str) -> Hit:
         code=src["code"], kind=src["kind"], heading=src["heading"], snippet=snippet,
         language=src["language"], version_date=dt.date.fromisoformat(src["version_date"]),
         score=round(score, 4), category=src["category"], status=src["status"],
+        change_kind=src["change_kind"],
     )

@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY, entry_id TEXT UNIQUE NOT NULL, source_id TEXT NOT NULL,
     jurisdiction TEXT NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, heading TEXT NOT NULL,
     language TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
-    version_id INTEGER NOT NULL, version_date TEXT NOT NULL
+    version_id INTEGER NOT NULL, version_date TEXT NOT NULL,
+    change_kind TEXT NOT NULL DEFAULT 'unknown'
 );
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source_id);
 -- Case-insensitive code lookups and prefixes (code = ? COLLATE NOCASE, code LIKE 'p%') use it.
@@ -74,7 +75,7 @@ _BATCH = 1000  # documents per executemany
 # SearchQuery filter attribute -> docs column (and vector-cache field).
 _FILTERS = (("jurisdictions", "jurisdiction"), ("sources", "source_id"),
             ("languages", "language"), ("categories", "category"), ("kinds", "kind"),
-            ("statuses", "status"))
+            ("statuses", "status"), ("change_kinds", "change_kind"))
 _FACET_COLUMNS = list(FACETS.values())  # Hit attributes that are docs columns too
 
 
@@ -94,8 +95,18 @@ class EmbeddedBackend:
             # and may lose only the last commit on power loss (the next crawl heals it).
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.Error as exc:
             raise SearchError(f"cannot open search index {path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        """Bring an index written by an earlier release up to the schema (CREATE ... IF NOT
+        EXISTS leaves an existing table as it was)."""
+        columns = {r["name"] for r in self.db.execute("PRAGMA table_info(docs)")}
+        if "change_kind" not in columns:
+            # Its entries say "unknown" until `exportwatch reindex` (or the next new version of
+            # their source) projects them again; the vector cache format changed with it.
+            self.db.execute("ALTER TABLE docs ADD COLUMN change_kind TEXT NOT NULL DEFAULT 'unknown'")
 
     def close(self) -> None:
         self.db.close()
@@ -163,10 +174,10 @@ class EmbeddedBackend:
         rowids = range(first_rowid, first_rowid + len(docs))
         self.db.executemany(
             "INSERT INTO docs(rowid, entry_id, source_id, jurisdiction, code, kind, heading,"
-            " language, category, status, version_id, version_date) VALUES"
-            " (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " language, category, status, version_id, version_date, change_kind) VALUES"
+            " (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(r, d.entry_id, d.source_id, d.jurisdiction, d.code, d.kind, d.heading, d.language,
-              d.category, d.status, d.version_id, d.version_date.isoformat())
+              d.category, d.status, d.version_id, d.version_date.isoformat(), d.change_kind)
              for r, d in zip(rowids, docs, strict=True)])
         self.db.executemany(
             "INSERT INTO docs_fts(rowid, code, heading, text, notes, context) VALUES (?,?,?,?,?,?)",
@@ -486,4 +497,5 @@ def _hit(row: sqlite3.Row, score: float, snippet: str) -> Hit:
         code=row["code"], kind=row["kind"], heading=row["heading"], snippet=snippet,
         language=row["language"], version_date=dt.date.fromisoformat(row["version_date"]),
         score=round(score, 4), category=row["category"], status=row["status"],
+        change_kind=row["change_kind"],
     )

@@ -167,12 +167,16 @@ def as_of_index(store: Store, when: dt.date, cache_dir: Path, jurisdiction_of: d
     configured backend: the live index holds only current versions).
 
     Built once per set of versions and kept under `cache_dir` (a new version gives a new key, so a
-    cached index is never stale); the few most recent are kept.
+    cached index is never stale); the few most recent are kept. The key also names the newest change
+    set into those versions (their entries' change kinds) and the layout of the documents.
     """
     versions = versions_as_of(store, when)
     if not versions:
         raise NotFoundError(f"no stored version of any source is dated on or before {when}")
-    key = hashlib.sha256(",".join(str(v.id) for v in sorted(versions, key=lambda v: v.id)).encode()).hexdigest()
+    ids = sorted(v.id for v in versions)
+    newest_set = store.db.execute(
+        f"SELECT max(id) FROM change_sets WHERE to_version_id IN ({', '.join('?' * len(ids))})", ids).fetchone()[0]
+    key = hashlib.sha256(f"{_AS_OF_FORMAT}|{newest_set}|{','.join(map(str, ids))}".encode()).hexdigest()
     path = cache_dir / f"asof-{key[:16]}.sqlite"
     if path.exists():
         path.touch()
@@ -196,3 +200,4 @@ def as_of_index(store: Store, when: dt.date, cache_dir: Path, jurisdiction_of: d
 
 
 _KEEP_AS_OF = 8
+_AS_OF_FORMAT = 2  # 2: documents carry change_kind

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from indexer.base import IndexDoc, SearchBackend
+from indexer.changes import version_change_kinds
 from indexer.entry_vectors import UNEMBEDDED_KINDS, EntryVectors, entry_vectors, search_text
 from indexer.store import EntryRow, Store, VersionRow
 
@@ -20,6 +21,7 @@ def index_docs(store: Store, version: VersionRow, jurisdiction: str,
     headings = {e.entry_id: e.heading for e in entries}
     contexts = {e.entry_id: context(e, headings, jurisdiction) for e in entries}
     found = (vectors or entry_vectors(store)).lookup(entries, contexts)
+    kinds = version_change_kinds(store, version)
     for e in entries:
         vec = found.get(e.entry_id)
         yield IndexDoc(
@@ -29,6 +31,7 @@ def index_docs(store: Store, version: VersionRow, jurisdiction: str,
             language=e.language, category=e.path[0] if e.path else "", status=e.status,
             version_id=version.id, version_date=version.version_date,
             vector=vec[1] if vec else None, vector_model=vec[0] if vec else "",
+            change_kind=kinds.of(e.entry_id),
         )
 
 

@@ -4,7 +4,7 @@ The vectors live in the search database (float32 BLOBs, the truth). Searching th
 from SQLite would take seconds, so each state of the database (a token changed by every write)
 gets a cache directory beside it, built on first use and memory-mapped by every later process:
 
-    search.sqlite.vectors/<token>.v2/matrix.npy   N x dim float32, L2-normalised rows
+    search.sqlite.vectors/<token>.v3/matrix.npy   N x dim float32, L2-normalised rows
                                   bits.npy     (dim/64) x N uint64: sign bits of the centred rows
                                   rowids.npy   N int64, ascending (the docs rowids)
                                   fields.npy   len(FIELDS) x N int32: codes of the filter fields
@@ -31,9 +31,10 @@ import numpy.typing as npt
 
 from exportwatch.errors import QueryError, SearchError
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: change_kind added to FIELDS
 # Filterable fields, as docs columns; "model" is the embedding model of the row's vector.
-FIELDS = ("jurisdiction", "source_id", "language", "kind", "category", "status", "model")
+FIELDS = ("jurisdiction", "source_id", "language", "kind", "category", "status", "change_kind",
+          "model")
 # Up to 12M floats (48 MB: 23k entries of 512 dimensions) the exact scan takes ~15 ms on one busy
 # core; beyond, the bit scan reads 1/32 of the bytes (measured in bench/ at 100x the corpus).
 EXACT_MAX_FLOATS = 12_000_000

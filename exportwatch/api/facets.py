@@ -1,5 +1,5 @@
-"""Facet counts for a search page: hits per jurisdiction, source, language, category, kind and
-status.
+"""Facet counts for a search page: hits per jurisdiction, source, language, category, kind,
+status and change kind.
 
 The backends count facets natively (`SearchQuery(facets=True)` -> `SearchResult.facets`), over
 every hit with every filter applied. A page of checkboxes needs one more thing: a dimension the
@@ -16,7 +16,8 @@ from indexer.base import SearchBackend, SearchQuery, SearchResult
 
 # Facet name -> the SearchQuery field that filters on it.
 FILTERED = {"jurisdiction": "jurisdictions", "source": "sources", "language": "languages",
-            "category": "categories", "kind": "kinds", "status": "statuses"}
+            "category": "categories", "kind": "kinds", "status": "statuses",
+            "change_kind": "change_kinds"}
 
 
 def facet_counts(backend: SearchBackend, query: SearchQuery, result: SearchResult) -> dict[str, list[dict[str, Any]]]:

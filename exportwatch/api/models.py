@@ -135,6 +135,10 @@ class SearchHit(BaseModel):
     score: float
     category: str = ""
     status: str = ""
+    change_kind: str = Field(default="unknown", description=(
+        "What the indexed version did to the entry compared with the version before it: added, amended, "
+        "moved, removed (still listed, no longer in force), unchanged, initial (first version of its "
+        "source) or unknown (change detection not run)."))
 
 
 class FacetValue(BaseModel):
@@ -150,6 +154,7 @@ class SearchFilters(BaseModel):
     code_prefix: list[str] = []
     kind: list[str] = []
     status: list[str] = []
+    change_kind: list[str] = []
 
 
 class SearchPage(Page[SearchHit]):
@@ -158,6 +163,6 @@ class SearchPage(Page[SearchHit]):
     as_of: dt.date | None
     filters: SearchFilters
     facets: dict[str, list[FacetValue]] | None = Field(
-        default=None, description="With facets=true: hits per jurisdiction, source, language, category, kind "
-                                  "and status, most first; each counted with the other filters applied and "
+        default=None, description="With facets=true: hits per jurisdiction, source, language, category, kind, "
+                                  "status and change_kind, most first; each counted with the other filters applied and "
                                   "its own filter lifted (the values you could switch to).")

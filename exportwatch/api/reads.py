@@ -102,6 +102,7 @@ class SearchParams:
     limit: int = 20
     offset: int = 0
     facets: bool = False
+    change_kinds: Sequence[str] = ()
 
 
 def search_page(svc: Service, p: SearchParams) -> dict[str, Any]:
@@ -117,7 +118,8 @@ def search_page(svc: Service, p: SearchParams) -> dict[str, Any]:
         query = SearchQuery(p.q, tuple(p.jurisdictions), tuple(p.sources), tuple(p.languages), p.limit, p.offset,
                             mode=p.mode, vector=vector, vector_model=model, categories=tuple(p.categories),
                             code_prefixes=tuple(p.code_prefixes), kinds=tuple(p.kinds),
-                            statuses=tuple(p.statuses), facets=p.facets, depth=p.depth)
+                            statuses=tuple(p.statuses), change_kinds=tuple(p.change_kinds), facets=p.facets,
+                            depth=p.depth)
         result = backend.search(query)
         data = result_json(result)
         data["facets"] = facet_counts(backend, query, result) if p.facets else None

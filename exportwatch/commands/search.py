@@ -13,7 +13,15 @@ from exportwatch.cli import handle_errors
 from exportwatch.errors import QueryError
 from exportwatch.output import console, err_console, print_json
 from exportwatch.service import Service
-from indexer.base import DEFAULT_DEPTH, MAX_DEPTH, MODES, SearchBackend, SearchQuery, SearchResult
+from indexer.base import (
+    CHANGE_KIND_VALUES,
+    DEFAULT_DEPTH,
+    MAX_DEPTH,
+    MODES,
+    SearchBackend,
+    SearchQuery,
+    SearchResult,
+)
 from indexer.embedded import MARK_CLOSE, MARK_OPEN
 from indexer.entry_vectors import embed_query
 from indexer.history import as_of_index
@@ -27,7 +35,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "filters": {"jurisdiction": list(q.jurisdictions), "source": list(q.sources),
                     "language": list(q.languages), "category": list(q.categories),
                     "code_prefix": list(q.code_prefixes), "kind": list(q.kinds),
-                    "status": list(q.statuses)},
+                    "status": list(q.statuses), "change_kind": list(q.change_kinds)},
         "hits": [{**h.__dict__, "version_date": h.version_date.isoformat()} for h in result.hits],
     }
     if q.mode != "bm25":
@@ -67,8 +75,11 @@ def _facet_table(result: SearchResult) -> Table:
               help="Only this kind of entry (repeatable): category, group, entry, item.")
 @click.option("--status", multiple=True, metavar="STATUS",
               help="Only entries with this status (repeatable): active, reserved, ...")
+@click.option("--change-kind", "change_kind", multiple=True, metavar="KIND",
+              help="Only entries that the indexed version changed so (repeatable): "
+                   f"{', '.join(CHANGE_KIND_VALUES)}.")
 @click.option("--facets", is_flag=True, help="Also count the hits per jurisdiction, source, "
-              "category, language, kind and status.")
+              "category, language, kind, status and change kind.")
 @click.option("--depth", default=DEFAULT_DEPTH, show_default=True, type=click.IntRange(1, MAX_DEPTH),
               help="semantic/hybrid: how many nearest entries (and bm25 hits) are ranked.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500), help="Hits per page.")
@@ -79,8 +90,8 @@ def _facet_table(result: SearchResult) -> Table:
 @handle_errors
 def search(query: str, mode: str, jurisdiction: tuple[str, ...], source: tuple[str, ...],
            language: tuple[str, ...], category: tuple[str, ...], code_prefix: tuple[str, ...],
-           kind: tuple[str, ...], status: tuple[str, ...], facets: bool, depth: int, limit: int,
-           offset: int, as_of: dt.datetime | None, as_json: bool) -> None:
+           kind: tuple[str, ...], status: tuple[str, ...], change_kind: tuple[str, ...], facets: bool,
+           depth: int, limit: int, offset: int, as_of: dt.datetime | None, as_json: bool) -> None:
     """Search the current version of every source (or those in force on a date: --as-of).
 
     QUERY: words (all must match, any spelling: synthesiser/synthesizer), "a phrase", prefix*,
@@ -92,7 +103,7 @@ def search(query: str, mode: str, jurisdiction: tuple[str, ...], source: tuple[s
         result = backend.search(SearchQuery(
             query, jurisdiction, source, language, limit, offset, mode=mode, vector=vector,
             vector_model=model, categories=category, code_prefixes=code_prefix, kinds=kind,
-            statuses=status, facets=facets, depth=depth))
+            statuses=status, change_kinds=change_kind, facets=facets, depth=depth))
         if backend is not svc.backend:
             backend.close()
     if as_json:

@@ -147,14 +147,14 @@ def build(root: Path, *, processed: bool = False) -> tuple[Settings, Keys]:
                                                                     eu_bytes(v))])
         _store_version(store, "ca-ecl", "ca", ca_doc(),
                        [(CA_EN, "en", b"ca en fixture"), (CA_FR, "fr", b"ca fr fixture")])
+        if processed:  # before indexing, as a crawl does: the index reads the change sets
+            _process(store, settings)
         backend = EmbeddedBackend(settings.search_path)
         try:
             project_source(store, backend, "eu-annex-i", "eu")
             project_source(store, backend, "ca-ecl", "ca")
         finally:
             backend.close()
-        if processed:
-            _process(store, settings)
         accounts.create_team(store, "acme")
         accounts.create_team(store, "globex")
         keys = Keys(admin=accounts.create_key(store, "acme", "admin", "tests").token,

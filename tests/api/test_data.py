@@ -141,3 +141,26 @@ def test_code_query_lists_the_code_and_sub_items(client: TestClient, keys: Keys)
     page = client.get("/api/search", params={"q": "3A001.b"}, headers=auth(keys.readonly)).json()
     assert page["items"][0]["entry_id"] == "eu:3A001.b"
     assert {h["entry_id"] for h in page["items"]} == {"eu:3A001.b", "eu:3A001.b.1", "eu:3A001.b.11", "eu:3A001.b.12"}
+
+
+def test_search_change_kind_filter_facet_and_bad_value(client: TestClient, keys: Keys) -> None:
+    # EU 2022-05-05 against 2022-01-07: 3A001.b.1's threshold amended, 3A001.b.12 added; the
+    # Canadian list has one version (initial).
+    params = {"q": "electronic OR frequency OR converters", "limit": 50, "facets": "true"}
+    page = client.get("/api/search", params=params, headers=auth(keys.readonly)).json()
+    kinds = {h["entry_id"]: h["change_kind"] for h in page["items"]}
+    assert kinds["eu:3A001.b.1"] == "amended" and kinds["eu:3A001.b.12"] == "added"
+    assert kinds["eu:3A001.b.11"] == "unchanged" and kinds["ca:5504(2)"] == "initial"
+    changed = client.get("/api/search", params={**params, "change_kind": ["added", "amended"]},
+                         headers=auth(keys.readonly)).json()
+    assert {h["entry_id"] for h in changed["items"]} == {"eu:3A001.b.1", "eu:3A001.b.12"}
+    assert changed["filters"]["change_kind"] == ["added", "amended"]
+    # the facet lifts its own filter (the values one could switch to); the others apply it
+    facet = {f["value"]: f["count"] for f in changed["facets"]["change_kind"]}
+    assert facet == {k: list(kinds.values()).count(k) for k in set(kinds.values())}
+    assert changed["facets"]["jurisdiction"] == [{"value": "eu", "count": 2}]
+    bad = client.get("/api/search", params={"q": "frequency", "change_kind": "changed"},
+                     headers=auth(keys.readonly))
+    assert bad.status_code == 400
+    message = bad.json()["error"]["message"]
+    assert "unknown change kind 'changed'" in message and "added, amended, moved" in message

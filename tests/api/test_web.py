@@ -140,3 +140,12 @@ def test_entry_page_shows_feature_sections(browser: TestClient) -> None:
     assert 'href="#history"' in html  # listed in the page's table of contents
     # An entry that never changed has no history section.
     assert 'id="history"' not in browser.get("/entries/eu:3A001.b.11").text
+
+
+def test_search_page_has_a_change_facet(browser: TestClient) -> None:
+    html = browser.get("/?q=vacuum+OR+converters&change_kind=added").text
+    assert "<legend>Change</legend>" in html
+    assert re.findall(r'name="change_kind" value="(\w+)"[^>]*\s+checked', html) == ["added"]
+    hits = re.findall(r'<a href="/entries/([^"]+)"><span class="code">', html)
+    assert hits == ["eu:3A001.b.12"]
+    assert "added in this version" in html

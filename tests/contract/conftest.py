@@ -152,10 +152,13 @@ def bow_vector(text: str, dim: int = VECTOR_DIM) -> Vector:
 
 
 # -- the documents: short texts written for these tests, in the style of the real lists ---------
+# Change kinds (what the indexed version did to the entry): EU and US amended, added, moved and
+# unchanged entries; Wassenaar a first version; AU one entry of an index without change detection
+# and one withdrawn (reserved) by its version.
 
 def doc(entry_id: str, code: str, heading: str, text: str, *, notes: str = "", context: str = "",
         language: str = "en", kind: str = "item", version_id: int = 1, status: str = "active",
-        vector: bool = True) -> IndexDoc:
+        vector: bool = True, change_kind: str = "unchanged") -> IndexDoc:
     jurisdiction = entry_id.split(":", 1)[0]
     source = {"eu": "eu-annex-i", "us": "us-ecfr-ccl", "wa": "wa-dual-use", "ca": "ca-ecl",
               "au": "au-dsgl"}
@@ -166,7 +169,7 @@ def doc(entry_id: str, code: str, heading: str, text: str, *, notes: str = "", c
         version_id=version_id,
         version_date=dt.date(2024, 9, 1) if jurisdiction != "us" else dt.date(2025, 1, 15),
         vector=bow_vector(f"{heading} {text}") if vector else None,
-        vector_model=VECTOR_MODEL if vector else "")
+        vector_model=VECTOR_MODEL if vector else "", change_kind=change_kind)
 
 
 EU = [
@@ -174,11 +177,12 @@ EU = [
     doc("eu:3A001.b", "3A001.b", "Frequency synthesisers",
         "Frequency synthesisers and electronic assemblies having a frequency switching time from "
         "one selected frequency to another of less than 312 ps.",
-        context="Electronic items", notes="Note: see also 3A001.b.2 for amplifiers."),
+        context="Electronic items", notes="Note: see also 3A001.b.2 for amplifiers.",
+        change_kind="amended"),
     doc("eu:3A001.b.2", "3A001.b.2", "Microwave amplifiers",
         "Microwave solid state amplifiers rated for operation at frequencies above 2.7 GHz, "
         "including those designed for military radar.",
-        context="Electronic items; Frequency synthesisers"),
+        context="Electronic items; Frequency synthesisers", change_kind="added"),
     doc("eu:1C010", "1C010", "Fibrous or filamentary materials",
         "Carbon fibre and aramid fibre materials having a specific modulus exceeding 10.15 Mm.",
         kind="entry", notes="Note: 1C010 does not control fabrics for civil aircraft repair."),
@@ -186,19 +190,20 @@ EU = [
 US = [
     doc("us:3A001.b", "3A001.b", "Frequency synthesizer",
         "Frequency synthesizer electronic assemblies having a frequency switching time of less "
-        "than 312 ps.", context="Electronic items"),
+        "than 312 ps.", context="Electronic items", change_kind="moved"),
     doc("us:3A001.b.2", "3A001.b.2", "Microwave power amplifiers",
         "Microwave power amplifiers for military and space applications.",
-        context="Electronic items"),
+        context="Electronic items", change_kind="amended"),
     doc("us:1C010", "1C010", "Fibrous or filamentary materials",
         "Carbon fiber materials of high specific tensile strength.", kind="entry"),
 ]
 WA = [
     doc("wa:3.A.1.b", "3.A.1.b", "Frequency synthesizers",
         "Frequency synthesizers with a settling time of less than 1 ms to within 1 Hz.",
-        context="Electronic items"),
+        context="Electronic items", change_kind="initial"),
     doc("wa:1.C.10", "1.C.10", "Fibrous or filamentary materials",
-        "Fibrous materials, such as carbon fibre, for composite structures.", kind="entry"),
+        "Fibrous materials, such as carbon fibre, for composite structures.", kind="entry",
+        change_kind="initial"),
 ]
 CA = [
     doc("ca:1-3.A.1.b@fr", "1-3.A.1.b", "Synthétiseurs de fréquences",
@@ -208,9 +213,9 @@ CA = [
 AU = [
     doc("au:ML1.a", "ML1.a", "Rifles and combination guns",
         "Rifles and combination guns, handguns, machine, sub-machine and volley guns.",
-        context="Smooth-bore weapons with a calibre of less than 20 mm"),
+        context="Smooth-bore weapons with a calibre of less than 20 mm", change_kind="unknown"),
     doc("au:ML10.a", "ML10.a", "Reserved", "Reserved for future use.", status="reserved",
-        vector=False),
+        vector=False, change_kind="removed"),
 ]
 ALL_DOCS = [*EU, *US, *WA, *CA, *AU]
 

@@ -255,3 +255,44 @@ def test_search_cli_facets_filters_and_modes(home: Path, monkeypatch: pytest.Mon
     assert out.exit_code == 2 and "need the embedding models" in out.output
     bad = runner.invoke(cli, ["search", '"frequency', "--json"], env=env)
     assert bad.exit_code == 2 and "unbalanced quote" in bad.output
+
+
+def test_search_cli_change_kinds_current_and_as_of(home: Path) -> None:
+    from exportwatch.processors.changes import detect_changes
+
+    _store_second_version(home)
+    with Store(home / "store.sqlite") as store:
+        for source_id in ("eu-annex-i", "wa-dual-use"):
+            detect_changes(store, source_id, store.versions(source_id)[-1])
+    env = {"EXPORTWATCH_HOME": str(home)}
+    assert _reindex(env, "--backend", "embedded").exit_code == 0
+    runner = CliRunner()
+
+    def search(*args: str) -> dict[str, Any]:
+        out = runner.invoke(cli, ["search", "electronics OR oscilloscopes OR fibre OR materials",
+                                  "--json", *args], env=env)
+        assert out.exit_code == 0, out.output
+        data: dict[str, Any] = json.loads(out.output)
+        return data
+
+    # 2025 versions: EU added 3A002 (3A001 and 3A001.b were dropped: not hits), WA amended 1.C.10
+    data = search("--facets")
+    assert {h["entry_id"]: h["change_kind"] for h in data["hits"]} == {
+        "eu:3": "unchanged", "eu:3A002": "added", "wa:1": "unchanged", "wa:1.C.10": "amended"}
+    assert data["facets"]["change_kind"] == [{"value": "unchanged", "count": 2},
+                                             {"value": "added", "count": 1},
+                                             {"value": "amended", "count": 1}]
+    data = search("--change-kind", "added", "--change-kind", "amended")
+    assert {h["entry_id"] for h in data["hits"]} == {"eu:3A002", "wa:1.C.10"}
+    assert data["filters"]["change_kind"] == ["added", "amended"]
+    data = search("--change-kind", "amended", "--jurisdiction", "eu")
+    assert data["total"] == 0
+    # as of 2024: the first versions, nothing to compare them with
+    data = search("--as-of", "2024-12-01", "--facets")
+    assert data["facets"]["change_kind"] == [{"value": "initial", "count": 5}]
+    assert search("--as-of", "2024-12-01", "--change-kind", "added")["total"] == 0
+    bad = runner.invoke(cli, ["search", "fibre", "--change-kind", "changed"], env=env)
+    assert bad.exit_code == 2
+    assert "unknown change kind 'changed'" in bad.output and "unchanged, initial" in bad.output
+    table = runner.invoke(cli, ["search", "fibre", "--facets"], env=env)
+    assert table.exit_code == 0 and "change_kind" in table.output and "amended 1" in table.output

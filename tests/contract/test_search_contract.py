@@ -178,9 +178,9 @@ def test_hits_carry_the_entry(loaded: SearchBackend) -> None:
     (hit,) = loaded.search(SearchQuery("1.C.10", jurisdictions=["wa"])).hits
     src = WA[1]
     assert (hit.entry_id, hit.source_id, hit.jurisdiction, hit.code, hit.kind, hit.heading,
-            hit.language, hit.version_date) == (
+            hit.language, hit.version_date, hit.change_kind) == (
         src.entry_id, src.source_id, src.jurisdiction, src.code, src.kind, src.heading,
-        src.language, src.version_date)
+        src.language, src.version_date, "initial")
     assert hit.snippet == src.heading
 
 
@@ -264,6 +264,10 @@ def test_index_layout_alias_over_versioned_strict_index(elastic: ElasticBackend,
     assert elastic.live_indices() == [f"{elastic.alias}-v1"]
     mapping = es_client.indices.get_mapping(index=elastic.alias).body
     assert mapping[f"{elastic.alias}-v1"]["mappings"]["dynamic"] == "strict"
+    # change_kind: an explicit keyword (filter, terms aggregation) and the schema that added it
+    assert mapping[f"{elastic.alias}-v1"]["mappings"]["properties"]["change_kind"] == {
+        "type": "keyword"}
+    assert mapping[f"{elastic.alias}-v1"]["mappings"]["_meta"] == {"schema_version": 3}
 
 
 def test_bulk_item_failure_is_reported_by_id(elastic: ElasticBackend,

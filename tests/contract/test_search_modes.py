@@ -259,6 +259,83 @@ def test_facets_of_nothing_are_empty(loaded: SearchBackend) -> None:
     assert result.total == 0 and result.facets == {name: [] for name in FACETS}
 
 
+# -- change kinds ----------------------------------------------------------------------------
+
+EVERYTHING = "electronic OR frequency OR amplifiers OR materials OR rifles OR reserved OR synth*"
+
+
+def with_change_kind(*kinds: str, docs: list[IndexDoc] = ALL_DOCS) -> set[str]:
+    return {d.entry_id for d in docs if d.change_kind in kinds}
+
+
+def test_change_kind_filter_one_and_several(loaded: SearchBackend) -> None:
+    assert len(ids(loaded, EVERYTHING)) == len(ALL_DOCS)  # the filters below pick from them all
+    assert ids(loaded, EVERYTHING, change_kinds=["amended"]) == {
+        "eu:3A001.b", "us:3A001.b.2"} == with_change_kind("amended")
+    assert ids(loaded, EVERYTHING, change_kinds=["added", "moved"]) == {
+        "eu:3A001.b.2", "us:3A001.b"}
+    assert ids(loaded, EVERYTHING, change_kinds=["ADDED", "Moved"]) == {  # case-insensitive
+        "eu:3A001.b.2", "us:3A001.b"}
+    assert ids(loaded, EVERYTHING, change_kinds=["initial"]) == {"wa:3.A.1.b", "wa:1.C.10"}
+    assert ids(loaded, EVERYTHING, change_kinds=["removed", "unknown"]) == {"au:ML10.a",
+                                                                           "au:ML1.a"}
+    for kind in ("added", "amended", "moved", "removed", "unchanged", "initial", "unknown"):
+        assert ids(loaded, EVERYTHING, change_kinds=[kind]) == with_change_kind(kind), kind
+
+
+def test_change_kind_with_other_filters_and_code_search(loaded: SearchBackend) -> None:
+    assert ids(loaded, "frequency OR amplifiers", change_kinds=["amended", "moved"],
+               jurisdictions=["us"]) == {"us:3A001.b", "us:3A001.b.2"}
+    assert ids(loaded, "frequency OR amplifiers", change_kinds=["amended"],
+               jurisdictions=["wa"]) == set()
+    assert ids(loaded, EVERYTHING, change_kinds=["unchanged"], kinds=["entry"]) == {
+        "eu:3A001", "eu:1C010", "us:1C010"}
+    # a control code alone is a code lookup: the filter applies to it too
+    assert ids(loaded, "3A001", change_kinds=["amended"]) == {"eu:3A001.b", "us:3A001.b.2"}
+    assert ids(loaded, "3A001", change_kinds=["unchanged"], code_prefixes=["3A001.b"]) == set()
+
+
+def test_change_kind_facet_counts(loaded: SearchBackend) -> None:
+    result = loaded.search(SearchQuery("frequency", limit=1, facets=True))
+    # eu:3A001.b, eu:3A001.b.2 (its context), us:3A001.b, wa:3.A.1.b, ca (fréquences, stemmed)
+    assert result.facets["change_kind"] == [("added", 1), ("amended", 1), ("initial", 1),
+                                            ("moved", 1), ("unchanged", 1)]
+    filtered = loaded.search(SearchQuery(EVERYTHING, limit=1, facets=True,
+                                         change_kinds=["amended", "initial"]))
+    assert filtered.facets["change_kind"] == [("amended", 2), ("initial", 2)]
+    assert filtered.facets["jurisdiction"] == [("wa", 2), ("eu", 1), ("us", 1)]
+    assert filtered.total == 4
+    everything = loaded.search(SearchQuery(EVERYTHING, limit=1, facets=True))
+    assert everything.facets["change_kind"] == sorted(
+        Counter(d.change_kind for d in ALL_DOCS).items(), key=lambda vn: (-vn[1], vn[0]))
+
+
+def test_change_kind_in_semantic_and_hybrid(loaded: SearchBackend) -> None:
+    text = "frequency synthesizer amplifiers"
+    sem = loaded.search(semantic(text, change_kinds=["amended", "added"], facets=True))
+    docs = [d for d in ALL_DOCS if d.change_kind in ("amended", "added")]
+    assert [(h.entry_id, h.score) for h in sem.hits] == expected_nearest(text, docs)
+    assert {h.change_kind for h in sem.hits} == {"amended", "added"}
+    assert sem.facets["change_kind"] == [("amended", 2), ("added", 1)]
+    # au:ML10.a (removed) has no vector: the only "unknown" one with a vector is au:ML1.a
+    assert ids_of(loaded.search(semantic(text, change_kinds=["unknown", "removed"]))) == {
+        "au:ML1.a"}
+    hyb = loaded.search(SearchQuery(text, mode="hybrid", limit=100, facets=True,
+                                    change_kinds=["moved", "initial"], vector=bow_vector(text),
+                                    vector_model=VECTOR_MODEL))
+    assert ids_of(hyb) == {"us:3A001.b", "wa:3.A.1.b", "wa:1.C.10"}
+    assert hyb.facets["change_kind"] == [("initial", 2), ("moved", 1)]
+    by_id = {h.entry_id: h.change_kind for h in hyb.hits}
+    assert by_id == {i: BY_ID[i].change_kind for i in by_id}
+
+
+def test_unknown_change_kind_is_a_query_error(loaded: SearchBackend) -> None:
+    for bad in (["changed"], ["amended", "deleted"], [""]):
+        with pytest.raises(QueryError, match=r"unknown change kind.*added, amended, moved, "
+                                             r"removed, unchanged, initial, unknown"):
+            loaded.search(SearchQuery("frequency", change_kinds=bad))
+
+
 # -- the two backends agree --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -300,7 +377,8 @@ def test_backends_agree_on_semantic_and_hybrid(both: list[SearchBackend], query:
 
 def test_filtered_semantic_agrees(both: list[SearchBackend]) -> None:
     for filters in ({"jurisdictions": ["wa", "ca"]}, {"code_prefixes": ["3A"]},
-                    {"languages": ["fr"]}, {"categories": ["ML"], "statuses": ["active"]}):
+                    {"languages": ["fr"]}, {"categories": ["ML"], "statuses": ["active"]},
+                    {"change_kinds": ["amended", "moved"]}):
         q = semantic("frequency synthesizer", **filters)
         embedded, elastic = (b.search(q) for b in both)
         assert [h.entry_id for h in elastic.hits] == [h.entry_id for h in embedded.hits], filters

@@ -12,7 +12,7 @@ from exportwatch.api.deps import PoolDep, data_access
 from exportwatch.api.models import VALIDATED_BEYOND_SCHEMA, SearchPage
 from exportwatch.api.pagination import Limit, Offset, next_link
 from exportwatch.api.reads import SearchParams, search_page
-from indexer.base import DEFAULT_DEPTH, MAX_DEPTH
+from indexer.base import CHANGE_KIND_VALUES, DEFAULT_DEPTH, MAX_DEPTH
 
 router = APIRouter(tags=["search"], dependencies=[Depends(data_access)])
 
@@ -37,6 +37,8 @@ def search(request: Request, pool: PoolDep,
            code_prefix: Annotated[Filter, _filter("codes starting with this: 3A, 3A001, 3.A.1, ML8")] = None,
            kind: Annotated[Filter, _filter("this kind of entry: category, group, entry, item")] = None,
            status: Annotated[Filter, _filter("entries with this status: active, reserved, not-used")] = None,
+           change_kind: Annotated[Filter, _filter(
+               "entries the indexed version changed so: " + ", ".join(CHANGE_KIND_VALUES))] = None,
            mode: Annotated[Literal["bm25", "semantic", "hybrid"], Query(
                description="bm25: words; semantic: meaning (needs embeddings); hybrid: both, fused.")] = "bm25",
            depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="semantic/hybrid: how many nearest "
@@ -45,12 +47,13 @@ def search(request: Request, pool: PoolDep,
                                                               "(bm25 only).")] = None,
            limit: Limit = 20, offset: Offset = 0,
            facets: Annotated[bool, Query(description="Also count hits per jurisdiction, source, language, "
-                                                     "category, kind and status.")] = False) -> SearchPage:
+                                                     "category, kind, status and change kind.")] = False
+           ) -> SearchPage:
     """Hits ordered by score (then entry id); snippets mark matched words with `<mark>`. Filters
     repeat: `?jurisdiction=eu&jurisdiction=us`. An invalid query answers 400 saying what to fix."""
     data = search_page(pool.get(), SearchParams(
         q, jurisdiction or (), source or (), language or (), category or (), code_prefix or (), kind or (),
-        status or (), mode, depth, as_of, limit, offset, facets))
+        status or (), mode, depth, as_of, limit, offset, facets, change_kind or ()))
     return SearchPage(items=data["hits"], total=data["total"], limit=limit, offset=offset,
                       next=next_link(request, total=data["total"], limit=limit, offset=offset),
                       query=q, mode=mode, as_of=as_of, filters=data["filters"], facets=data["facets"])

@@ -15,7 +15,7 @@ from exportwatch.web.render import render
 router = APIRouter(dependencies=[Depends(web_data_access)])
 PAGE = 20
 FACET_LABELS = {"jurisdiction": "Jurisdiction", "source": "Source", "language": "Language",
-                "category": "Category", "kind": "Kind", "status": "Status"}
+                "category": "Category", "kind": "Kind", "status": "Status", "change_kind": "Change"}
 
 
 @router.get("/")
@@ -26,10 +26,12 @@ def search(request: Request, pool: PoolDep, q: Annotated[str, Query(max_length=5
            category: Annotated[list[str] | None, Query()] = None,
            kind: Annotated[list[str] | None, Query()] = None,
            status: Annotated[list[str] | None, Query()] = None,
+           change_kind: Annotated[list[str] | None, Query()] = None,
            offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> Any:
     svc = pool.get()
     selected = {"jurisdiction": jurisdiction or [], "source": source or [], "language": language or [],
-                "category": category or [], "kind": kind or [], "status": status or []}
+                "category": category or [], "kind": kind or [], "status": status or [],
+                "change_kind": change_kind or []}
     ctx: dict[str, Any] = {"q": q, "selected": selected, "result": None, "error": None,
                            "facet_labels": FACET_LABELS, "source_names": {s.id: s.name for s in svc.sources}}
     http_status = 200
@@ -37,7 +39,8 @@ def search(request: Request, pool: PoolDep, q: Annotated[str, Query(max_length=5
         try:
             ctx["result"] = search_page(svc, SearchParams(
                 q, selected["jurisdiction"], selected["source"], selected["language"], selected["category"],
-                kinds=selected["kind"], statuses=selected["status"], limit=PAGE, offset=offset, facets=True))
+                kinds=selected["kind"], statuses=selected["status"], change_kinds=selected["change_kind"],
+                limit=PAGE, offset=offset, facets=True))
         except QueryError as exc:
             ctx["error"], http_status = str(exc), 400
         else:
