@@ -278,6 +278,12 @@ class Store:
                               (backend, source_id)).fetchone()
         return int(row[0]) if row else None
 
+    def forget_projected(self, source_id: str) -> None:
+        """Every backend's copy of the source is stale (something indexed with it changed, e.g.
+        its change set arrived late): the next `ensure_projected` re-indexes it."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM projections WHERE source_id=?", (source_id,))
+
     def set_projected(self, backend: str, source_id: str, version_id: int) -> None:
         with self.transaction() as db:
             db.execute("INSERT INTO projections(backend, source_id, version_id, updated_at) VALUES (?, ?, ?, ?)"

@@ -42,6 +42,11 @@ def detect_changes(store: Store, source_id: str, version: VersionRow) -> list[st
         record_change_set(store, source_id=source_id, from_version=old, to_version=new, engine=ENGINE_VERSION,
                           changes=diff.changes + def_changes, warnings=set_warnings)
         warnings += [f"{old.version_date} -> {new.version_date}: {w}" for w in set_warnings]
+        current = store.current_version(source_id)
+        if current is not None and current.id == new.id:
+            # the search index holds each entry's change kind in the current version: a change
+            # set for it that arrives after indexing (a retried or late run) must re-index it
+            store.forget_projected(source_id)
     return warnings
 
 

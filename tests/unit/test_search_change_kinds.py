@@ -16,7 +16,7 @@ from indexer.base import IndexDoc, SearchQuery
 from indexer.changes import record_change_set, version_change_kinds
 from indexer.embedded import EmbeddedBackend
 from indexer.history import as_of_index, docs_as_of, versions_as_of
-from indexer.project import index_docs, project_source
+from indexer.project import ensure_projected, index_docs, project_source
 from indexer.store import Store, VersionRow
 from indexer.vectors import cache_root
 from nlp.changes.model import Change, EntryText
@@ -177,3 +177,17 @@ def test_an_index_without_change_kinds_is_migrated(tmp_path: Path) -> None:
                                   change_kinds=["amended"])).total == 1
     old.close()
     shutil.rmtree(cache_root(path))
+
+
+def test_a_change_set_that_arrives_after_indexing_reindexes_the_source(store: Store, tmp_path: Path) -> None:
+    add(store, D1, V1)
+    v2 = add(store, D2, V2)
+    backend = EmbeddedBackend(tmp_path / "search.sqlite")
+    project_source(store, backend, SOURCE, "eu")  # indexed before change detection ran
+    query = SearchQuery("fluorinated", facets=True)
+    assert dict(backend.search(query).facets["change_kind"]) == {"unknown": len(V2)}
+    assert not ensure_projected(store, backend, SOURCE, "eu")
+    detect_changes(store, SOURCE, v2)  # e.g. the "changes" processor retried by the next crawl
+    assert ensure_projected(store, backend, SOURCE, "eu")
+    found = backend.search(SearchQuery("fluorinated", change_kinds=("amended",)))
+    assert [h.entry_id for h in found.hits] == ["eu:1A001.a"]
