@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ENTRY = re.compile(r"(\d[A-E]\d{3})")
@@ -38,9 +40,18 @@ def recover_code(cell: str, last_zero_e: int, group: str) -> str | None:
     return None
 
 
-def swiss_entries(path: Path) -> dict[str, str]:
-    """Entry code -> the entry's German text (all its lines, in order)."""
-    texts: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Row:
+    """One CSV row: the entry it belongs to (None outside entries: headings, category titles),
+    column 0 as printed, and the printed line (columns 1.. joined; "" for a blank row)."""
+
+    code: str | None
+    cell: str
+    line: str
+
+
+def swiss_rows(path: Path) -> Iterator[Row]:
+    """Every row of the CSV in order, with the entry code recovered as described above."""
     current: str | None = None
     last_zero_e = 0
     group = ""
@@ -52,12 +63,14 @@ def swiss_entries(path: Path) -> dict[str, str]:
             line = " ".join(c for c in row[1:] if c).strip()
             if re.fullmatch(r"\d[A-E]", cell.strip()):  # group heading row: "0E,Technologie"
                 group, current = cell.strip(), None
+                yield Row(None, cell.strip(), line)
                 continue
             if line == "Technologie" and recover_code(cell, last_zero_e, "") is None:
                 # Category 5's group headings 5E1/5E2 were mangled too (to 50 and 500)
                 number = cell.strip()
                 if re.fullmatch(r"\d0+", number):
                     group, current = f"{number[0]}E", None
+                    yield Row(None, cell.strip(), line)
                     continue
             code = recover_code(cell, last_zero_e, group) if cell.strip() else None
             if code is None and cell.strip() and not re.fullmatch(r"\d", cell.strip()):
@@ -69,12 +82,18 @@ def swiss_entries(path: Path) -> dict[str, str]:
                 last_zero_e = int(code[2:])
             if code is not None:
                 current = code
-            if current is None or not line or line == "(Fortsetzung)":
-                continue
             if line.startswith("KATEGORIE") or line.startswith("ANHANG"):
                 current = None
-                continue
-            texts.setdefault(current, []).append(line)
+            yield Row(current, cell.strip(), line)
+
+
+def swiss_entries(path: Path) -> dict[str, str]:
+    """Entry code -> the entry's German text (all its lines, in order)."""
+    texts: dict[str, list[str]] = {}
+    for row in swiss_rows(path):
+        if row.code is None or not row.line or row.line == "(Fortsetzung)":
+            continue
+        texts.setdefault(row.code, []).append(row.line)
     out = {}
     for code, lines in texts.items():
         joined = ""
