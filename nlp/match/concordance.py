@@ -31,6 +31,10 @@ EQUIVALENT_MEANING_ALONE = 0.85
 # Below this meaning score, an aligned code is reported as "code-only": same number, other text.
 CODE_ONLY_MEANING = 0.02
 CODE_WEIGHT = 0.6
+# A candidate that is neither code-aligned nor at least this likely is not shown: in ordered
+# lists, one-to-one competition leaves every entry but the counterpart near 0, and the order
+# among those near-zero scores says nothing ("related" to an entry of another category).
+MIN_RELATED = 0.01
 PARAMETER_TEXT_LIMIT = 100_000
 
 
@@ -124,6 +128,7 @@ def build_concordance(left: Sequence[Node], right: Sequence[Node], *, left_juris
                 status = "equivalent" if meaning >= threshold and aligned is None else "related"
             cands.append((score, int(j), status, is_aligned, meaning))
         cands.sort(key=lambda c: -c[0])
+        cands = [c for k, c in enumerate(cands) if k == 0 or c[3] or c[4] >= MIN_RELATED]
         if any(c[2] == "equivalent" for c in cands):
             matched_right.update(c[1] for c in cands if c[2] == "equivalent")
         if only is not None and node.id not in only:

@@ -12,7 +12,7 @@ import pytest
 from indexer.embeddings import CachedEmbed, embed_cached
 from indexer.store import Store, entry_id_for
 from nlp.embed.registry import get_embedder
-from nlp.match.concordance import build_concordance
+from nlp.match.concordance import MIN_RELATED, build_concordance
 from nlp.match.documents import Node, matching_documents
 from nlp.match.matcher import match_texts
 from nlp.model import ParsedDocument
@@ -78,6 +78,11 @@ def test_concordance_pairs_translations_by_code_and_flags_5504_nesting(ecl: Pars
     # meaning finds it
     top = rows["ca:5504(d)@fr"].candidates[0]
     assert top.right_id == "ca:5504(2)(d)" and not top.code_aligned and top.status == "equivalent"
+    # ordered lists compete one-to-one: besides the counterpart, only candidates that keep some
+    # likelihood are listed, not whichever entries happen to be least unlikely
+    for row in conc.rows:
+        assert all(c.code_aligned or c.meaning >= MIN_RELATED for c in row.candidates[1:])
+    assert any(len(r.candidates) == 1 for r in conc.rows)
 
 
 def test_cache_makes_a_second_version_free(ecl: ParsedDocument, tmp_path: Path) -> None:
