@@ -90,8 +90,11 @@ def render(results: dict[str, list[Result]], sets: list[EvalSet], scale: dict[st
              f"{os.cpu_count()} CPUs (shared), Python {platform.python_version()}, embedding threads "
              f"{settings.embed_threads}. Sets are rebuilt from `../shared/corpus` on every run; how, and "
              "how gold pairs are made: `bench/matching/sets.py` (docstring). Codes are masked from every "
-             "text. Candidate pools are whole lists. Runtimes include computing embeddings from a cold "
-             "cache; wall-clock seconds on a machine shared with other jobs, so only roughly comparable.", ""]
+             "text. Candidate pools are whole lists. Runtimes include computing the embeddings a set "
+             "needs that are not cached yet: the cache is empty at the start of the run and shared by the "
+             "sets, so a pool used by several sets (the US CCL) is embedded once, by the first of them. "
+             "Wall-clock seconds on a machine shared with other jobs, so only roughly comparable. The "
+             "2,000 x 2,000 timing under Scale starts from nothing.", ""]
     lines += ["## Summary", "", "acc@1 of `exportwatch match` (default settings) against the best simple baseline "
               "(TF-IDF, BM25, or one embedding model alone) and the issue's target.", "",
               "| set | held out | queries | best baseline | ours | target | met |", "|---|---|---|---|---|---|---|"]
