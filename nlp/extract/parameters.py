@@ -63,6 +63,7 @@ _CONJUNCTION = re.compile(r"[ \u00a0](?:and|or|but|nor|with|while|when|whereas|t
 _NAMING = re.compile(r"[ \u00a0-]?(?:bandwidth|beamwidth|beam width|down point|points?\b)")
 _G_ACCELERATION = re.compile(r"accelerat|vibration|shock|centrifugal|g-force|\bg[- ]level|beschleunig",
                              re.IGNORECASE)
+_NEUTRON = re.compile(r"neutron", re.IGNORECASE)  # English, French "neutronique", German "Neutronen"
 _G_AFTER = re.compile(r"[ \u00a0](?:rms|RMS|peak|environment|environnement|acceleration|shock)\b")
 _LOWER_IS_BETTER = re.compile(r"accura|uncertaint|error|resolution|noise|deviation|drift|jitter|repeatab|"
                               r"stabilit|bias|roughness|flatness|straightness|linearity|tolerance|"
@@ -179,7 +180,7 @@ def _quantity(text: str, n: Number) -> _Quantity | None:
         return None  # "7A", "9B": a category and product group ("specified in 7A or 7B"), not amperes
     if found.unit.quantity == "level" and _NAMING.match(text, found.end):
         return None
-    unit = _g_reading(text, n, found)
+    unit = _neutron_reading(text, n, found, _g_reading(text, n, found))
     if found.printed == "%" and n.value > 100 and "," in text[n.start:n.end]:
         # "99,999 %" in a text with no other decimal: no percentage exceeds 100, so the comma is decimal
         decimal = to_float(text[n.start:n.end].lstrip("±+−-– "), decimal_comma=True)
@@ -187,6 +188,16 @@ def _quantity(text: str, n: Number) -> _Quantity | None:
             n = replace(n, value=decimal)
     end = _restatement_end(text, found.end, unit)
     return _Quantity(n, unit, found.printed, n.start, end)
+
+
+def _neutron_reading(text: str, n: Number, found: UnitMatch, unit: Unit) -> Unit:
+    """ "a neutron fluence of 1 x 10^14 N/cm^2" (Canada's capital N): neutrons per area, not a
+    pressure, when neutrons were just named."""
+    if not found.printed.startswith("N/") or unit.quantity != "pressure":
+        return unit
+    if not _NEUTRON.search(text[max(0, n.start - 80):n.start]):
+        return unit
+    return parse_unit("n" + found.printed[1:]) or unit
 
 
 def _g_reading(text: str, n: Number, found: UnitMatch) -> Unit:

@@ -58,7 +58,7 @@ def _distance(a: Parameter, b: Parameter) -> float:
 
 
 def _same(a: Parameter, b: Parameter) -> bool:
-    if a.comparator != b.comparator:
+    if a.comparator != b.comparator and not _bare_against_bound(a, b):
         return False
     if not math.isclose(_magnitude(a), _magnitude(b), rel_tol=_REL_TOL, abs_tol=1e-12):
         return False
@@ -68,6 +68,14 @@ def _same(a: Parameter, b: Parameter) -> bool:
         return (ua is None and ub is None) or (ua is not None and ub is not None
                                              and math.isclose(ua, ub, rel_tol=_REL_TOL))
     return True
+
+
+def _bare_against_bound(a: Parameter, b: Parameter) -> bool:
+    """One side states the value bare ("=": no comparator next to it), the other a one-sided
+    bound. In control lists a bare value takes its bound from elsewhere in the sentence
+    ("radiation hardened to withstand ...: a total dose of 5 x 10^3 Gy (Si)"), so the same value
+    is not a divergence; a different value still is."""
+    return "=" in (a.comparator, b.comparator) and {a.comparator, b.comparator} <= {"=", "<", "<=", ">", ">="}
 
 
 def compare_parameters(left: Sequence[Parameter], right: Sequence[Parameter]) -> list[ParameterDiff]:

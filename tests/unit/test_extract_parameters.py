@@ -203,3 +203,11 @@ def test_labels_and_codes_are_not_quantities() -> None:
     assert extract_parameters("specified in 7A or 7B.") == []  # eu:7E002: category groups, not amperes
     assert extract_parameters("See Category 5 A and Note 2 C; 3A001.b.1 and ISO 230-2:2014") == []
     assert extract_parameters("Not used since 2015") == []
+
+
+def test_canadian_capital_n_neutron_fluence_is_not_a_pressure() -> None:
+    # ca:5504(2)(g), French: "une fluence neutronique de 1 × 10^14 N/cm^2 ou plus"
+    p = one("une fluence neutronique de 1 × 10^14 N/cm^2 ou plus", "fr")
+    assert (p.quantity, p.comparator, p.si_value, p.si_unit) == ("fluence", ">=", 1e18, "m^-2")
+    # without neutrons named, N/cm2 stays a pressure
+    assert one("a pressure exceeding 10 N/cm2").quantity == "pressure"

@@ -41,6 +41,15 @@ def test_comparator_change_is_a_difference() -> None:
     assert [d.status for d in compare_parameters([a], [b])] == ["differs"]
 
 
+def test_a_bare_value_against_a_bound_of_the_same_value_is_the_same() -> None:
+    # "withstand ...: a total dose of 5 x 10^3 Gy (Si)" against "5 x 10^5 rad (Si) or more"
+    bare, bound = _freq("12 GHz", 12, "="), _freq("12 GHz or more", 12, ">=")
+    assert [d.status for d in compare_parameters([bare], [bound])] == ["same"]
+    assert [d.status for d in compare_parameters([_freq("14 GHz", 14, "=")], [bound])] == ["differs"]
+    # two bounds of opposite sense are still a difference
+    assert [d.status for d in compare_parameters([_freq("below 12 GHz", 12, "<")], [bound])] == ["differs"]
+
+
 def test_unpaired_parameters_are_reported_per_side() -> None:
     length = Parameter("length", ">", 3, "m", 3, "m", "exceeding 3 m", 0, 13)
     diffs = compare_parameters([_freq("exceeding 10 GHz", 10)], [_freq("exceeding 10 GHz", 10), length])
