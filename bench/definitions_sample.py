@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from crawlers.mirror import load_catalog
-from crawlers.registry import load_sources
+from bench.matching.corpus import corpus_files
 from exportwatch.settings import Settings
 from nlp.definitions import extract_definitions
 from nlp.definitions.model import Definition
@@ -75,16 +74,7 @@ class Version:
 
 
 def load_version(settings: Settings, source_id: str, date: str) -> Version:
-    sources = {s.id: s for s in load_sources(settings.sources_file)}
-    source = sources[source_id]
-    catalog = load_catalog(settings.mirror_config, settings.corpus, list(sources.values()))
-    version = next(v for v in catalog.sources[source_id].versions if v.date.isoformat() == date)
-    lang = {d.url: d.language for d in source.documents}
-    role = {d.url: d.role for d in source.documents}
-    files = tuple(FetchedFile(f.url.replace("{date}", date), f.path.read_bytes(), language=lang.get(f.url, "en"),
-                              role=role.get(f.url, "list")) for f in version.files)
-    if source_id == "eu-annex-i":  # the newest consolidation, as the spider takes it
-        files = (max(files, key=lambda f: f.url),)
+    source, files = corpus_files(settings, source_id, date)
     result = extract_definitions(source.format, files, source_id)
     lines = source_lines(source.format, files)
     return Version(source_id, date, source.format, files, result.definitions, lines,

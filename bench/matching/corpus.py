@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 from crawlers.mirror import load_catalog
-from crawlers.registry import load_sources
+from crawlers.registry import Source, load_sources
 from exportwatch.settings import Settings
 from indexer.store import entry_id_for
 from nlp.match.documents import Node
@@ -16,11 +16,8 @@ from nlp.model import ParsedDocument
 from nlp.parse import Bundle, FetchedFile, get_parser
 
 
-def parse_version(settings: Settings, source_id: str, date: str, cache: Path) -> ParsedDocument:
-    path = cache / f"{source_id}-{date}.pickle"
-    if path.exists():
-        doc: ParsedDocument = pickle.loads(path.read_bytes())  # our own cache file
-        return doc
+def corpus_files(settings: Settings, source_id: str, date: str) -> tuple[Source, tuple[FetchedFile, ...]]:
+    """The source and the corpus files of one dated version, as the crawl would fetch them."""
     sources = {s.id: s for s in load_sources(settings.sources_file)}
     source = sources[source_id]
     catalog = load_catalog(settings.mirror_config, settings.corpus, list(sources.values()))
@@ -32,6 +29,15 @@ def parse_version(settings: Settings, source_id: str, date: str, cache: Path) ->
                   for f in version.files)
     if source_id == "eu-annex-i":  # the ALL page offers every consolidation; the spider takes the latest
         files = (max(files, key=lambda f: f.url),)
+    return source, files
+
+
+def parse_version(settings: Settings, source_id: str, date: str, cache: Path) -> ParsedDocument:
+    path = cache / f"{source_id}-{date}.pickle"
+    if path.exists():
+        doc: ParsedDocument = pickle.loads(path.read_bytes())  # our own cache file
+        return doc
+    source, files = corpus_files(settings, source_id, date)
     doc = get_parser(source.format)(Bundle(source_id, source.jurisdiction, files,
                                            requested_date=dt.date.fromisoformat(date)))
     cache.mkdir(parents=True, exist_ok=True)

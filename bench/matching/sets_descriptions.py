@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.matching.sets import EvalSet, Item, _by_key, _stub
-from bench.matching.swiss import Row, swiss_rows
+from bench.matching.swiss import Row, join_lines, swiss_rows
 from exportwatch.settings import Settings
 from nlp.match.codes import canonical_code
 from nlp.match.text import mask_codes
@@ -119,13 +119,7 @@ class SubItem:
 
 
 def _join(lines: list[str]) -> str:
-    joined = ""
-    for line in lines:
-        if joined.endswith("-") and line[:1].islower():
-            joined = joined[:-1] + line
-        else:
-            joined = f"{joined} {line}" if joined else line
-    return " ".join(joined.split())
+    return " ".join(join_lines(lines).split())
 
 
 def paragraphs(rows: Iterable[Row]) -> Iterator[Paragraph]:

@@ -94,13 +94,15 @@ def swiss_entries(path: Path) -> dict[str, str]:
         if row.code is None or not row.line or row.line == "(Fortsetzung)":
             continue
         texts.setdefault(row.code, []).append(row.line)
-    out = {}
-    for code, lines in texts.items():
-        joined = ""
-        for line in lines:
-            if joined.endswith("-") and line[:1].islower():
-                joined = joined[:-1] + line
-            else:
-                joined = f"{joined} {line}" if joined else line
-        out[code] = joined
-    return out
+    return {code: join_lines(lines) for code, lines in texts.items()}
+
+
+def join_lines(lines: list[str]) -> str:
+    """Printed lines as one text: a word hyphenated at a line end ("Kernre-" / "aktors") joined."""
+    joined = ""
+    for line in lines:
+        if joined.endswith("-") and line[:1].islower():
+            joined = joined[:-1] + line
+        else:
+            joined = f"{joined} {line}" if joined else line
+    return joined
