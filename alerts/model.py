@@ -79,6 +79,8 @@ class SearchSpec(_Strict):
     categories: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=20)
     code_prefixes: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
         default_factory=list, max_length=20)
+    # what the change did to the entry: "added" hears of new entries only (empty: every kind)
+    change_kinds: list[Literal["added", "removed", "amended", "moved"]] = Field(default_factory=list, max_length=4)
 
     @field_validator("mode", mode="before")
     @classmethod

@@ -121,7 +121,9 @@ def change_docs(changes: Sequence[ChangeRow], places: EntryPlaces | None = None)
                 text=str(entry.get("text", "")), notes=_notes(entry.get("notes") or []),
                 context=ctx, language=str(entry.get("language", "en")), category=category,
                 status=str(entry.get("status", "active")),
-                version_id=version.id, version_date=version.version_date), change.seq
+                version_id=version.id, version_date=version.version_date,
+                # both sides carry the change's kind: "removed" finds the old side of a removal
+                change_kind=change.kind), change.seq
 
 
 def _category(code: str) -> str:
@@ -157,7 +159,8 @@ def match_searches(factory: BackendFactory, changes: Sequence[ChangeRow], subscr
             spec: SearchSpec = members[0].spec
             query = SearchQuery(spec.query, jurisdictions=spec.jurisdictions, sources=spec.sources,
                                 languages=spec.languages, categories=spec.categories,
-                                code_prefixes=spec.code_prefixes, limit=limit, mode="bm25")
+                                code_prefixes=spec.code_prefixes, change_kinds=spec.change_kinds,
+                                limit=limit, mode="bm25")
             seqs = sorted({int(hit.entry_id.split("|", 1)[0]) for hit in backend.search(query).hits})
             for sub in members:
                 for seq in seqs:

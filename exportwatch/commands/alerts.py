@@ -42,6 +42,9 @@ def _team_ref(ref: str) -> int | str:
 @click.option("--category", "categories", multiple=True, metavar="CAT", help="With --search: a category filter.")
 @click.option("--code-prefix", "code_prefixes", multiple=True, metavar="PREFIX",
               help="With --search: a code-prefix filter.")
+@click.option("--change-kind", "change_kinds", multiple=True,
+              type=click.Choice(["added", "removed", "amended", "moved"]),
+              help="With --search: only changes of this kind (repeatable).")
 @click.option("--frequency", type=click.Choice(["immediate", "daily", "weekly"]), default="immediate",
               show_default=True, help="Send each alert at once, or a digest per UTC day / ISO week.")
 @click.option("--all-changes", is_flag=True,
@@ -54,7 +57,8 @@ def _team_ref(ref: str) -> int | str:
 @handle_errors
 def subscribe(team_ref: str, name: str | None, codes: tuple[str, ...], everywhere: bool, query: str | None,
               term: str | None, sources: tuple[str, ...], jurisdictions: tuple[str, ...], languages: tuple[str, ...],
-              categories: tuple[str, ...], code_prefixes: tuple[str, ...], frequency: str, all_changes: bool,
+              categories: tuple[str, ...], code_prefixes: tuple[str, ...], change_kinds: tuple[str, ...],
+              frequency: str, all_changes: bool,
               emails: tuple[str, ...], webhooks: tuple[str, ...], webhook_secret: str | None, feed: bool,
               as_json: bool) -> None:
     """Subscribe a team to changes of codes, a saved search, a defined term, or whole sources or
@@ -71,7 +75,8 @@ def subscribe(team_ref: str, name: str | None, codes: tuple[str, ...], everywher
         default_name = f"{jurisdictions[0]}:{','.join(codes)}" + (" everywhere" if everywhere else "")
     elif query:
         spec = {"kind": "search", "query": query, "jurisdictions": list(jurisdictions), "sources": list(sources),
-                "languages": list(languages), "categories": list(categories), "code_prefixes": list(code_prefixes)}
+                "languages": list(languages), "categories": list(categories), "code_prefixes": list(code_prefixes),
+                "change_kinds": list(change_kinds)}
         default_name = f"search {query!r}"
     elif term:
         spec = {"kind": "term", "term": term, "jurisdictions": list(jurisdictions)}

@@ -72,3 +72,19 @@ def test_filters_apply(store: Store, change_set: ChangeSetRow, factory: BackendF
     assert matched(store, change_set, factory, query="9A012", sources=["us-ecfr-ccl"]) != set()
     assert matched(store, change_set, factory, query="hours OR ps", code_prefixes=["3A"]) == {"us:3A001.b"}
     assert matched(store, change_set, factory, query="vehicles NOT autonomous") == {"us:9A012.a.2", "us:9A012.a.5"}
+
+
+def test_change_kind_filter(store: Store, change_set: ChangeSetRow, factory: BackendFactory) -> None:
+    kinds = {c.entry_id: c.kind for c in changes_of(store, change_set)}
+    every = matched(store, change_set, factory, query="9A012")
+    assert len({kinds[e] for e in every}) > 1  # the filter below has something to tell apart
+    for kind in {kinds[e] for e in every}:
+        assert matched(store, change_set, factory, query="9A012", change_kinds=[kind]) == {
+            e for e in every if kinds[e] == kind}
+    assert matched(store, change_set, factory, query="9A012", change_kinds=sorted(set(kinds.values()))) == every
+
+
+def test_change_kind_must_be_a_change(store: Store) -> None:
+    team = make_team(store, "kinds")
+    with pytest.raises(subs.SubscriptionError, match="change_kinds"):
+        search_sub(store, team, "bad", query="laser", change_kinds=["unchanged"])
