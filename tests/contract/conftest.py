@@ -237,3 +237,15 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     load(b)
     yield b
     dispose(b)
+
+
+@pytest.fixture(scope="module")
+def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[list[SearchBackend]]:
+    """Every document in each backend, side by side: for tests that compare their answers."""
+    backends = [make_backend(name, request, tmp_path_factory.mktemp("both")) for name in BACKENDS]
+    for b in backends:
+        load(b)
+    yield backends
+    for b in backends:
+        dispose(b)

@@ -24,16 +24,13 @@ from indexer.query import parse_query
 
 from .conftest import (
     ALL_DOCS,
-    BACKENDS,
     CA,
     EU,
     US,
     WA,
     _free_port,
-    dispose,
     doc,
     load,
-    make_backend,
 )
 
 
@@ -233,17 +230,6 @@ AGREEMENT_QUERIES = [
     "materials", "312", "ps", "synthétiseurs", "frequency NOT electronic", "military OR space",
     "3A001", "3A001.b", "3.A.1.b", "1.C.10", "1C010", "3A001.b.2", "9A012",
 ]
-
-
-@pytest.fixture(scope="module")
-def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[list[SearchBackend]]:
-    backends = [make_backend(name, request, tmp_path_factory.mktemp("both")) for name in BACKENDS]
-    for b in backends:
-        load(b)
-    yield backends
-    for b in backends:
-        dispose(b)
 
 
 @pytest.mark.parametrize("query", AGREEMENT_QUERIES)

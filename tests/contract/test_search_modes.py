@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,13 +18,11 @@ from indexer.query import parse_query
 
 from .conftest import (
     ALL_DOCS,
-    BACKENDS,
     EU,
     US,
     VECTOR_MODEL,
     bow_vector,
     load,
-    make_backend,
 )
 from .test_search_contract import AGREEMENT_QUERIES, ids
 
@@ -337,19 +334,6 @@ def test_unknown_change_kind_is_a_query_error(loaded: SearchBackend) -> None:
 
 
 # -- the two backends agree --------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[list[SearchBackend]]:
-    from .conftest import dispose
-
-    backends = [make_backend(name, request, tmp_path_factory.mktemp("both")) for name in BACKENDS]
-    for b in backends:
-        load(b)
-    yield backends
-    for b in backends:
-        dispose(b)
-
 
 @pytest.mark.parametrize("query", AGREEMENT_QUERIES)
 def test_backends_agree_on_facets(both: list[SearchBackend], query: str) -> None:
