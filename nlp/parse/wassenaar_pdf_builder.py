@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from nlp.model import EntryKind, Note, NoteKind, ParsedEntry
 from nlp.parse import wassenaar_pdf_lines as wl
+from nlp.parse.node_path import code_path
 from nlp.parse.text import clean_text
 from nlp.parse.wassenaar_pdf_layout import Line
 from nlp.parse.wassenaar_tree import heading_of, note_subject, status_of
@@ -56,12 +57,7 @@ class _Node:
     notes: list[Note] = field(default_factory=list)
 
     def path(self) -> tuple[str, ...]:
-        codes: list[str] = []
-        node: _Node | None = self
-        while node is not None:
-            codes.append(node.code)
-            node = node.parent
-        return tuple(reversed(codes))
+        return code_path(self)
 
     def entry(self) -> _Node | None:
         node: _Node | None = self

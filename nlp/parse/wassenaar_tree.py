@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.model import EntryKind, EntryStatus, Note, NoteKind, ParsedEntry
+from nlp.parse.node_path import code_path
 from nlp.parse.text import clean_text
 
 _DIGITS = re.compile(r"\d{1,3}")
@@ -278,12 +279,7 @@ class Node:
 
     @property
     def path(self) -> tuple[str, ...]:
-        codes: list[str] = []
-        node: Node | None = self
-        while node is not None:
-            codes.append(node.code)
-            node = node.parent
-        return tuple(reversed(codes))
+        return code_path(self)
 
     def add_text(self, text: str) -> None:
         if not text.strip():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from nlp.model import EntryKind, EntryStatus, Note, NoteKind, ParsedEntry
 from nlp.parse.justice_laws_xml.render import first_sentence
+from nlp.parse.node_path import code_path
 
 
 @dataclass
@@ -29,12 +30,7 @@ class Node:
 
     @property
     def path(self) -> tuple[str, ...]:
-        codes: list[str] = []
-        node: Node | None = self
-        while node is not None:
-            codes.append(node.code)
-            node = node.parent
-        return tuple(reversed(codes))
+        return code_path(self)
 
     def freeze(self, language: str) -> ParsedEntry:
         text = "\n".join(self.texts)

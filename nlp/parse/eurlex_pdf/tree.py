@@ -18,6 +18,7 @@ from nlp.parse.eurlex_pdf import labels as lb
 from nlp.parse.eurlex_pdf.pages import CODE_COL, CodeLine, Continuation, Footnote, Item, Line
 from nlp.parse.eurlex_pdf.reflow import Vocabulary, join_lines
 from nlp.parse.eurlex_pdf.table import TableBlock
+from nlp.parse.node_path import code_path
 
 # The end of a note's text that announces a list; `the following;` is a misprint of 6A008.k.2.
 LEAD_IN = re.compile(r"(?::|\bfollow(?:ing|s)[;,]?)$")
@@ -57,12 +58,7 @@ class Node:
 
     @property
     def path(self) -> tuple[str, ...]:
-        out: list[str] = []
-        node: Node | None = self
-        while node is not None:
-            out.append(node.code)
-            node = node.parent
-        return tuple(reversed(out))
+        return code_path(self)
 
 
 class TreeBuilder:
