@@ -14,9 +14,6 @@ added.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from exportwatch.errors import ParseError
 from exportwatch.processors import Processor, VersionContext
 from indexer import licensing as db
@@ -26,6 +23,7 @@ from nlp.licensing.countries import lookup
 from nlp.licensing.eccn import parse_eccn
 from nlp.licensing.eu_gea import CODE, normalise_code, parse_authorisation
 from nlp.licensing.groups import parse_groups_json
+from nlp.parse.json_input import json_object
 
 # format -> kind of licensing data read from its versions
 KINDS = {"ecfr-ear": "chart", "ecfr-xml": "ccl", "country-groups-json": "groups", "eu-annex-json": "eu-gea"}
@@ -94,7 +92,7 @@ def _read(store: Store, source_id: str, version: VersionRow, kind: str) -> list[
         content = _file(store, version, None)
         if content is None:
             raise ParseError(f"{source_id} {version.version_date}: the version has no stored file")
-        data = _json(content, f"{source_id} {version.version_date}")
+        data = json_object(content, f"{source_id} {version.version_date}")
         auths = [parse_authorisation(str(g.get("id")), str(g.get("title", "")), str(g.get("verbatim_text", "")))
                  for g in data.get("geas") or [] if isinstance(g, dict)]
         warnings += [w for a in auths for w in a.warnings]
@@ -124,15 +122,6 @@ def _file(store: Store, version: VersionRow, role: str | None, marker: bytes | N
                 return content
     return None
 
-
-def _json(content: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(f"{what}: not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ParseError(f"{what}: top level is not an object")
-    return data
 
 
 PROCESSOR = Processor("licensing", 25, run)

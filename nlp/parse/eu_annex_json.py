@@ -15,7 +15,6 @@ HTML/PDF. See FORMATS.md section 4b.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter
 from typing import Any
@@ -24,6 +23,7 @@ from exportwatch.errors import ParseError
 from nlp.licensing.eu_gea import parse_authorisation
 from nlp.model import Note, ParsedDocument, ParsedEntry
 from nlp.parse import Bundle
+from nlp.parse.json_input import json_object
 from nlp.parse.justice_laws_xml.render import first_sentence
 from nlp.parse.text import clean_text
 
@@ -42,7 +42,7 @@ def parse(bundle: Bundle) -> ParsedDocument:
         raise ParseError(f"{bundle.source_id}: expected one annex.json file, got {len(bundle.files)}")
     fetched = bundle.files[0]
     what = f"{bundle.source_id} ({fetched.url})"
-    data = _load(fetched.content, what)
+    data = json_object(fetched.content, what)
     warnings: list[str] = []
     stats: Counter[str] = Counter()
     version = _date(data, what)
@@ -87,15 +87,6 @@ def parse(bundle: Bundle) -> ParsedDocument:
     return ParsedDocument(version_date=version, title=title, entries=tuple(entries), warnings=tuple(warnings),
                           stats=dict(stats))
 
-
-def _load(content: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(f"{what}: not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ParseError(f"{what}: top level is not an object")
-    return data
 
 
 def _date(data: dict[str, Any], what: str) -> dt.date:
