@@ -4,15 +4,13 @@ editing a shared list."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import click
+
+from exportwatch.plugins import plugin_modules
 
 
 def register_all(group: click.Group) -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for module in plugin_modules(__name__, __path__):
         for command in getattr(module, "COMMANDS", []):
             if command.name not in group.commands:
                 group.add_command(command)

@@ -10,13 +10,12 @@ is recorded as a warning on the crawl and the version stays stored; the next cra
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawlers.registry import Source
 from exportwatch.errors import ExportWatchError
+from exportwatch.plugins import plugin_modules
 from exportwatch.settings import Settings
 from indexer.base import SearchBackend
 from indexer.store import Store, VersionRow
@@ -47,8 +46,7 @@ class Processor:
 
 def processors() -> list[Processor]:
     found = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for module in plugin_modules(__name__, __path__):
         if isinstance(proc := getattr(module, "PROCESSOR", None), Processor):
             found.append(proc)
     return sorted(found, key=lambda p: (p.order, p.name))

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from fastapi import APIRouter
+
+from exportwatch.plugins import routers_in
 
 
 def discover() -> list[tuple[str, APIRouter]]:
-    found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            found.append((info.name, router))
-    return found
+    return routers_in(__name__, __path__)

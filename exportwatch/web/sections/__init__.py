@@ -6,14 +6,13 @@ section out (nothing to show for this entry, or the feature has no data yet).
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from exportwatch.errors import ExportWatchError
+from exportwatch.plugins import plugin_modules
 from exportwatch.service import Service
 
 log = logging.getLogger("exportwatch.web")
@@ -37,8 +36,7 @@ class RenderedSection:
 
 def sections() -> list[EntrySection]:
     found = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for module in plugin_modules(__name__, __path__):
         if isinstance(section := getattr(module, "SECTION", None), EntrySection):
             found.append(section)
     return sorted(found, key=lambda s: (s.order, s.name))
