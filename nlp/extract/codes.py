@@ -14,6 +14,7 @@ in": alone, "3D" is a dimension.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SUB = r"(?:\.(?:[a-z]{1,2}|\d{1,3})(?![\w]))*"  # ".b.1.a", ".y.33": never the EU's trailing dot
@@ -104,33 +105,31 @@ def find_codes(text: str) -> list[CodeMention]:
 def _elliptic(text: str, full: str, end: int) -> list[CodeMention]:
     """ "0A501.c, .d, and .x" -> 0A501.d, 0A501.x; "3A001.b.2 or b.3" -> 3A001.b.3."""
     root = full[:5]
-    out: list[CodeMention] = []
-    pos = end
-    while True:
-        gap = _LIST_GAP.match(text, pos)
-        if gap is None or gap.end() == pos:
-            return out
-        item = _ELLIPTIC.match(text, gap.end())
-        if item is None:
-            return out
-        sub = item.group().lstrip(".")
-        out.append(CodeMention(f"{root}.{sub}", item.start(), item.end(), "ccl", elliptic=True))
-        pos = item.end()
+    return _continued(text, end, _ELLIPTIC, lambda item: CodeMention(
+        f"{root}.{item.group().lstrip('.')}", item.start(), item.end(), "ccl", elliptic=True))
 
 
 def _groups(text: str, end: int) -> list[CodeMention]:
     """ "specified in 9.A.4. to 9.A.11. or 9.B.", "3A001.b. to 3A002.h. or 3B": a category's product
     group as the next item of a list of codes."""
+    return _continued(text, end, _GROUP, lambda item: CodeMention(
+        normalise(item.group()), item.start(), item.end(), "group"))
+
+
+def _continued(text: str, end: int, pattern: re.Pattern[str],
+               mention: Callable[[re.Match[str]], CodeMention]) -> list[CodeMention]:
+    """The items that continue a list of codes after `end` (", ", " or ", " to " ...), as long as
+    each is read by `pattern`."""
     out: list[CodeMention] = []
     pos = end
     while True:
         gap = _LIST_GAP.match(text, pos)
         if gap is None or gap.end() == pos:
             return out
-        item = _GROUP.match(text, gap.end())
+        item = pattern.match(text, gap.end())
         if item is None:
             return out
-        out.append(CodeMention(normalise(item.group()), item.start(), item.end(), "group"))
+        out.append(mention(item))
         pos = item.end()
 
 
