@@ -12,11 +12,10 @@ Each signal is standardised per left row (z-scores over the candidates) and the 
 summed with fixed weights. A short text against much longer ones (a product description against
 whole entries) is scored on each candidate's best-fitting passage, plus BM25 over the whole text.
 When the data show that both inputs follow one order (two versions or translations of a list:
-consecutive rows' best matches step forward together), neighbours and confident anchor pairs
-support each other, the best monotone alignment of the two lists (sequence alignment with free
-gaps) gets a bonus, and scores compete per column too (dual softmax): an entry that is
-everyone's second best gives way to the one entry it fits best. All of this uses only the
-inputs, never gold data; `mode` forces either behaviour.
+consecutive rows' best matches step forward together), the best monotone alignment of the two
+lists (sequence alignment with a cost per gap) gets a bonus, and scores compete per column too
+(dual softmax): an entry that is everyone's second best gives way to the one entry it fits best.
+All of this uses only the inputs, never gold data; `mode` forces either behaviour.
 
 Similarity says nothing reliable about thresholds ("less than 5 ns" vs "less than 50 ns" embed
 almost alike): parameters are compared separately (nlp.match.parameters).
@@ -42,13 +41,14 @@ LEAD_CHARS = 20
 MIN_LIST_ROWS = 20
 ORDER_EVIDENCE = 0.25
 LOGISTIC_SHIFT = 3.0
-ANCHOR_CONFIDENCE = 0.5
-POSITION_WEIGHT = 0.5
 # Monotone alignment of ordered lists: a pair is worth aligning when its combined z-score exceeds
-# ALIGN_COST; the pairs of the best alignment get ALIGN_BONUS. Set on the list sets of
-# bench/matching (dev) and confirmed on held-out pairs (bench/matching/RESULTS.md).
+# ALIGN_COST; each run of entries left out costs ALIGN_GAP; the pairs of the best alignment get
+# ALIGN_BONUS. Set on the dev sets of bench/matching and confirmed on its held-out pairs
+# (bench/matching/RESULTS.md). The alignment replaced neighbour support and an anchor window,
+# which pulled an entry to a one-list-only look-alike next to the following group.
 ALIGN_COST = 2.0
-ALIGN_BONUS = 3.0
+ALIGN_GAP = 1.5
+ALIGN_BONUS = 5.0
 _CLAUSE = re.compile(r"(?<=[.;:])\s+")
 EmbedFn = Callable[[Sequence[str], Sequence[str]], tuple[Vectors, Vectors]]
 
@@ -61,8 +61,6 @@ class Weights:
     numbers: float = 0.5
     # dual softmax temperature (on the summed z-scores) and the least number of left rows for it
     temperature: float = 1.0
-    neighbours: float = 1.0  # weight of neighbour support in ordered lists
-    anchors: float = 1.0  # weight of the anchor window in ordered lists
     alignment: float = ALIGN_BONUS  # bonus of the pairs on the best monotone alignment
     # short texts against long ones: BM25 over the whole text, i.e. how many of the query's words
     # the candidate has. Words coincide only within one language.
@@ -170,133 +168,80 @@ def ordered_lists(combined: Matrix) -> bool:
     return float(((steps >= 1) & (steps <= 3)).mean()) >= ORDER_EVIDENCE
 
 
-def neighbour_support(combined: Matrix, window: int = 3) -> Matrix:
-    """For each pair (i, j): how well row i-1 matches something just before j, and row i+1
-    something just after j (z-scores, floored at 0, averaged). Lists keep their order locally even
-    where entries are inserted or dropped, so a pair whose neighbours also pair up is likely right;
-    this is what tells apart entries whose texts are identical once codes are masked
-    ("Software specially designed for the development of equipment specified in ...")."""
-    m = combined.shape[1]
-    pos = np.maximum(combined, 0)
-    before = np.zeros_like(pos)
-    after = np.zeros_like(pos)
-    for e in range(1, window + 1):
-        # row i-1 at column j-e
-        shifted = np.zeros_like(pos)
-        shifted[1:, e:] = pos[:-1, :m - e] if e < m else 0
-        np.maximum(before, shifted, out=before)
-        shifted = np.zeros_like(pos)
-        shifted[:-1, :m - e] = pos[1:, e:] if e < m else 0
-        np.maximum(after, shifted, out=after)
-    return np.asarray((before + after) / 2, dtype=np.float32)
+def monotone_alignment(combined: Matrix, cost: float = ALIGN_COST, gap: float = ALIGN_GAP) -> list[tuple[int, int]]:
+    """The pairs (i, j), increasing in both i and j, that maximise the summed (score - cost) of
+    the pairs minus `gap` for every gap: a run of rows, or of columns, left out between two
+    consecutive pairs or at either end. The sequence alignment of two ordered lists (Gotoh's
+    algorithm with gap opening only: a gap's length is free, as lists insert or drop whole runs of
+    entries). Rows or columns left out are entries one list has and the other has not.
 
-
-def _increasing_subsequence(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest subsequence of (i, j) pairs (sorted by i) whose j increase: the anchors that agree
-    on one order."""
-    if not pairs:
+    Why a gap cost: with free gaps, an entry that only one list has, placed at the end of a group
+    (the US CCL's x9xx entries), ties with the true counterpart once texts are generic; and a run
+    of look-alike entries ("Software specially designed for ... the equipment specified in ...")
+    can be scattered. Charging for each gap keeps runs together, so order decides where texts
+    cannot. O(n x m) time; memory one byte per cell (the back-pointers)."""
+    n, m = combined.shape
+    if n == 0 or m == 0:
         return []
-    tails: list[int] = []  # index into pairs of the smallest tail of each length
-    prev = [-1] * len(pairs)
-    for k, (_, j) in enumerate(pairs):
-        lo, hi = 0, len(tails)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if pairs[tails[mid]][1] < j:
-                lo = mid + 1
-            else:
-                hi = mid
-        prev[k] = tails[lo - 1] if lo else -1
-        if lo == len(tails):
-            tails.append(k)
-        else:
-            tails[lo] = k
-    out = []
-    k = tails[-1]
-    while k >= 0:
-        out.append(pairs[k])
-        k = prev[k]
-    return out[::-1]
-
-
-def anchor_support(combined: Matrix, weights: Weights) -> Matrix:
-    """Ordered lists: confident pairs (mutual best, clear winner, in one consistent order) are
-    anchors; a row between two anchors is expected between their columns. Returns 1 where a pair
-    lies inside its row's anchor window, else 0 (anchors themselves get 1 on their own column).
-    Handles any number of inserted or dropped entries between anchors, which a fixed-width
-    neighbourhood cannot."""
-    n, m = combined.shape
-    probs = final_scores(combined, weights, competition=True)
-    best_col = probs.argmax(axis=1)
-    best_row = probs.argmax(axis=0)
-    pairs = [(i, int(j)) for i, j in enumerate(best_col)
-             if best_row[j] == i and probs[i, j] >= ANCHOR_CONFIDENCE]
-    anchors = _increasing_subsequence(pairs)
-    support = np.zeros((n, m), dtype=np.float32)
-    if len(anchors) < 2:
-        return support
-    rows = np.array([a[0] for a in anchors])
-    cols = np.array([a[1] for a in anchors])
-    for i in range(n):
-        k = int(np.searchsorted(rows, i))
-        if k < len(rows) and rows[k] == i:
-            support[i, cols[k]] = 1.0
-            continue
-        lo = cols[k - 1] + 1 if k > 0 else 0
-        hi = cols[k] if k < len(rows) else m
-        if hi <= lo:
-            continue
-        # inside the window, prefer the position the row's place between its anchors predicts
-        if 0 < k < len(rows):
-            frac = (i - rows[k - 1]) / (rows[k] - rows[k - 1])
-            expected = cols[k - 1] + frac * (cols[k] - cols[k - 1])
-        else:
-            expected = lo + (i - rows[k - 1]) if k > 0 else hi - (rows[0] - i)
-        span = np.arange(lo, hi, dtype=np.float32)
-        width = max(hi - lo, 1)
-        support[i, lo:hi] = 1.0 - POSITION_WEIGHT * np.minimum(np.abs(span - expected) / width, 1.0)
-    return support
-
-
-def monotone_alignment(combined: Matrix, cost: float = ALIGN_COST) -> list[tuple[int, int]]:
-    """The pairs (i, j), increasing in both i and j, whose summed (score - cost) is largest: the
-    sequence alignment of two ordered lists (Needleman-Wunsch with free gaps). Rows or columns
-    left out are entries one list has and the other has not. Unlike the anchor window, this
-    decides the whole order at once: a generic entry ("Software specially designed for ... the
-    equipment specified in ...") goes where the list's order puts it, not to a look-alike in
-    another category. O(n x m) time; memory one byte per cell (the back-pointers)."""
-    n, m = combined.shape
-    gain = combined.astype(np.float64) - cost
-    SKIP_ROW, SKIP_COLUMN, PAIR = 0, 1, 2
-    step = np.zeros((n + 1, m + 1), dtype=np.uint8)
-    previous = np.zeros(m + 1, dtype=np.float64)  # best score of rows < i with columns < j
+    score = combined.astype(np.float64) - cost
+    # three states per cell (i, j) over rows < i and columns < j, Gotoh's: the last step paired
+    # (i-1, j-1), or left out column j-1, or left out row i-1
+    PAIR, SKIP_COLUMN, SKIP_ROW = 0, 1, 2
+    # back-pointers: for each state of a cell, the state of the cell it came from, two bits each
+    back = np.zeros((n + 1, m + 1), dtype=np.uint8)
+    pair = np.full(m + 1, -np.inf)
+    pair[0] = 0.0  # the empty alignment
+    skip_row = np.full(m + 1, -np.inf)
+    skip_column = np.full(m + 1, -gap)  # leading columns left out
+    skip_column[0] = -np.inf
+    back[0, 2:] = SKIP_COLUMN << 2 * SKIP_COLUMN
     for i in range(1, n + 1):
-        diagonal = np.full(m + 1, -np.inf)
-        diagonal[1:] = previous[:-1] + gain[i - 1]
-        here = np.maximum(previous, diagonal)
-        # `previous` never decreases along j, so a running maximum adds "skip column j"
-        best = np.maximum.accumulate(here)
-        step[i] = np.where(best > here, SKIP_COLUMN, np.where(diagonal > previous, PAIR, SKIP_ROW))
-        previous = best
+        states = np.stack([pair, skip_column, skip_row])  # row i-1
+        # leave out row i-1: opening a gap from a pair or a column gap, or extending a row gap
+        opened = np.stack([pair - gap, skip_column - gap, skip_row])
+        row_from = opened.argmax(axis=0)
+        new_skip_row = opened.max(axis=0)
+        # pair (i-1, j-1) after any state of cell (i-1, j-1)
+        before = states[:, :-1]
+        new_pair = np.full(m + 1, -np.inf)
+        new_pair[1:] = before.max(axis=0) + score[i - 1]
+        pair_from = np.zeros(m + 1, dtype=np.uint8)
+        pair_from[1:] = before.argmax(axis=0)
+        # leave out column j-1: open from a pair or a row gap at (i, j-1), or extend: a running max
+        open_from = np.where(new_pair >= new_skip_row, PAIR, SKIP_ROW)
+        candidate = np.full(m + 1, -np.inf)
+        candidate[1:] = np.maximum(new_pair, new_skip_row)[:-1] - gap
+        new_skip_column = np.maximum.accumulate(candidate)
+        opened_here = np.isfinite(candidate) & (new_skip_column == candidate)
+        column_from = np.zeros(m + 1, dtype=np.uint8)
+        column_from[1:] = np.where(opened_here[1:], open_from[:-1], SKIP_COLUMN)
+        back[i] = pair_from << 2 * PAIR | column_from << 2 * SKIP_COLUMN | row_from.astype(np.uint8) << 2 * SKIP_ROW
+        pair, skip_column, skip_row = new_pair, new_skip_column, new_skip_row
+    # trailing rows or columns left out pay one gap each, like any other
+    state = int(np.argmax([pair[m], skip_column[m], skip_row[m]]))
     pairs = []
     i, j = n, m
-    while i > 0 and j > 0:
-        if step[i, j] == PAIR:
+    while i > 0 or j > 0:
+        previous = (int(back[i, j]) >> 2 * state) & 3
+        if state == PAIR:
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
-        elif step[i, j] == SKIP_COLUMN:
+        elif state == SKIP_COLUMN:
             j -= 1
         else:
             i -= 1
+        state = previous
     return pairs[::-1]
 
 
-def alignment_support(combined: Matrix) -> Matrix:
-    """1 on the pairs of the best monotone alignment, else 0."""
-    support = np.zeros_like(combined)
-    for i, j in monotone_alignment(combined):
-        support[i, j] = 1.0
-    return support
+def ordered_scores(combined: Matrix, weights: Weights) -> Matrix:
+    """Combined z-scores of two ordered lists, plus the alignment bonus on the pairs of their best
+    monotone alignment."""
+    out = combined.copy()
+    if weights.alignment:
+        for i, j in monotone_alignment(combined):
+            out[i, j] += weights.alignment
+    return out
 
 
 def rank_keys(combined: Matrix, weights: Weights, competition: bool) -> npt.NDArray[np.float64]:
@@ -359,10 +304,7 @@ def match_texts(left: Sequence[str], right: Sequence[str], *, languages: Iterabl
             combined = combined + weights.coverage * _z(bm25_scores(left, right, words))
     ordered = mode == "lists" or (mode == "auto" and ordered_lists(combined))
     if ordered and combined.size:
-        combined = combined + weights.neighbours * neighbour_support(combined)
-        combined = combined + weights.anchors * anchor_support(combined, weights)
-        if weights.alignment:
-            combined = combined + weights.alignment * alignment_support(combined)
+        combined = ordered_scores(combined, weights)
     if not combined.size:
         return MatchResult(combined, combined.astype(np.float64), sig, ordered, use_passages, use_leads)
     ranking = rank_keys(combined, weights, competition=ordered)
