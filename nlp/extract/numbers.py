@@ -112,3 +112,41 @@ def detect_decimal_comma(text: str, language: str = "en") -> bool:
     if commas != points:
         return commas > points
     return language.split("-")[0].lower() in {"fr", "de", "it", "es", "nl", "no", "nb", "sv", "da", "pt", "pl"}
+
+
+# Counts written as words ("five or fewer metal layers", "Two or more contouring rotary axes",
+# "soixante-cinq"): read only as whole words, never "one"/"un"/"une" ("one or more of the
+# chemicals" is no threshold, and the French words are also articles). A count followed by "of"
+# ("two or more of the following") counts list items, not a parameter.
+_EN_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}
+_FR_UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
+             "douze", "treize", "quatorze", "quinze", "seize")
+_FR_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+_WORDS: dict[str, dict[str, int]] = {
+    "en": {w: v for v, w in enumerate(_EN_UNITS) if v > 1} | _EN_TENS
+    | {f"{t}-{u}": tv + uv for t, tv in _EN_TENS.items() for uv, u in enumerate(_EN_UNITS[1:10], start=1)},
+    "fr": {w: v for v, w in enumerate(_FR_UNITS) if v > 1} | _FR_TENS
+    | {f"{t}-{u}": tv + uv for t, tv in _FR_TENS.items() for uv, u in enumerate(_FR_UNITS[1:10], start=1)}
+    | {f"{t}-et-un": tv + 1 for t, tv in _FR_TENS.items()}
+    | {"dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "soixante-dix": 70, "quatre-vingts": 80,
+       "quatre-vingt-dix": 90},
+}
+_WORD_RES = {lang: re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                              + r")(?![\w-])", re.IGNORECASE) for lang, words in _WORDS.items()}
+_DIMENSIONAL = re.compile(r"[ \u00a0]+dimensional\b", re.IGNORECASE)  # "three dimensional arrangement"
+_COUNT_OF = re.compile(r"[ \u00a0]+(?:(?:or|ou)[ \u00a0]+\w+[ \u00a0]+)?(?:of|des|d['’]|de)\b", re.IGNORECASE)
+
+
+def word_numbers(text: str, language: str = "en") -> Iterator[Number]:
+    """Counts written as words, for the languages that have a table (English, French)."""
+    pattern = _WORD_RES.get(language.split("-")[0].lower())
+    if pattern is None:
+        return
+    words = _WORDS[language.split("-")[0].lower()]
+    for match in pattern.finditer(text):
+        if _COUNT_OF.match(text, match.end()) or _DIMENSIONAL.match(text, match.end()):
+            continue
+        yield Number(float(words[match.group(1).lower()]), match.start(), match.end())

@@ -18,7 +18,7 @@ from typing import cast
 
 from nlp.extract.comparators import RANGE_BARE, RANGE_OPENERS, Comparators, Relation
 from nlp.extract.model import Comparator, Parameter
-from nlp.extract.numbers import Number, detect_decimal_comma, numbers, to_float
+from nlp.extract.numbers import Number, detect_decimal_comma, numbers, to_float, word_numbers
 from nlp.extract.units import ACCELERATION_G, Unit, UnitMatch, match_unit, parse_unit
 
 
@@ -80,7 +80,7 @@ def find_parameters(text: str, language: str = "en", decimal_comma: bool | None 
     if decimal_comma is None:
         decimal_comma = detect_decimal_comma(text, language)
     comps = comparators_for(language)
-    nums = list(numbers(text, decimal_comma))
+    nums = sorted([*numbers(text, decimal_comma), *word_numbers(text, language)], key=lambda n: n.start)
     quantities = _quantities(text, nums, comps)
     params: list[Parameter] = []
     used: set[int] = set()  # starts of quantities already part of a parameter

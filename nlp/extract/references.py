@@ -71,12 +71,25 @@ _LIST_GAP = re.compile(r"\.?(?:[ \u00a0]?\([^()\d]{1,60}\))?[ \u00a0]*(?:,|;)?[ 
                        r"[ \u00a0]+)?" + _FILLER + r"$", re.IGNORECASE)
 
 
+# One verb governing a second list after a short noun phrase (gapping): "amplifiers described in
+# 3A001.b.2 and discrete microwave transistors in 3A001.b.3" (us:3A001.z.1.a).
+_GAPPED = re.compile(r"[ \u00a0]*,?[ \u00a0]+(?:and|or|et|ou|und|oder)[ \u00a0]+[^;:.()\d\"“”]{1,60}?[ \u00a0]+"
+                     r"(?:in|by|under|dans|à|aux?|par|unter)[ \u00a0]+" + _FILLER + r"$", re.IGNORECASE)
+
+
+_NEGATION = re.compile(r"\b(?:not|nor|ne|nicht)\b", re.IGNORECASE)
+
+
 def find_references(text: str, codes: list[CodeMention]) -> list[Reference]:
     """The references among `codes` (as found in `text`), each with the phrase that makes it one."""
     out: list[Reference] = []
     for group in _lists(text, codes):
         first, last = group[0], group[-1]
         trigger = _trigger_before(text, first.start)
+        gapped = _GAPPED.match(text[out[-1].end:first.start]) if trigger is None and out else None
+        if gapped is not None:
+            # "controlled under ECCN 1C992 and not under ECCN 1C608.m": a negation excludes
+            trigger = ("excluded" if _NEGATION.search(gapped.group()) else out[-1].kind), out[-1].start
         if trigger is not None:
             kind, start = trigger
             out += [Reference(kind, c.code, text[start:c.end], start, c.end) for c in group]

@@ -222,6 +222,10 @@ for _p, _f in _SPELLED_PREFIXES.items():
     _word(f"{_p}curie|{_p}curies", _f * 3.7e10, _dims(s=-1), "activity", "Bq")
     _word(f"{_p}byte|{_p}bytes|{_p}octet|{_p}octets", _f * 8, _dims(bit=1))
     _word(f"{_p}samples per second|{_p} samples per second", _f, _dims(sample=1, s=-1))
+# nuclear material: an "effective gram" weighs the material by its enrichment (EAR/EU definition),
+# still a mass; Canada's French "grammes efficaces" reads as "grammes" (so both languages agree)
+_word("effective gram|effective grams|effective gramme|effective grammes", 1e-3, _dims(kg=1))
+_word("effective kilogram|effective kilograms|effective kilogramme|effective kilogrammes", 1.0, _dims(kg=1))
 _word("micron|microns", 1e-6, _dims(m=1))
 _word("angstrom|angstroms|ångström", 1e-10, _dims(m=1))
 _word("hour|hours|heure|heures|stunde|stunden", 3600, _dims(s=1))
@@ -409,6 +413,7 @@ _PER = re.compile(r"\s(?:per|par|pro)\s(?:(?:one|a|an|un|une|1)\s)?(?P<unit>(?:(
 _SI_SUFFIX = re.compile(r"\s?\((?:Si|SI|si)\)")
 _RATE = re.compile(r"/([a-z]+)\b")
 _GAP = re.compile(r"[ \u00a0\u202f\u2009]?")
+_QUOTED = re.compile(r"[ \u00a0]?[\"“](?P<phrase>[^\"“”]{2,30})[\"”]")
 
 
 @dataclass(frozen=True)
@@ -429,6 +434,12 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
         unit = parse_unit(printed) or parse_unit(_canonical_phrase(printed))
         if unit is not None:
             return _with_per(text, UnitMatch(unit, printed, phrase.end()))
+    quoted = _QUOTED.match(text, pos)
+    if quoted is not None:
+        # four "effective grammes" or less (eu:0C002): a defined unit in the list's quotes
+        unit = parse_unit(_canonical_phrase(quoted.group("phrase")))
+        if unit is not None:
+            return UnitMatch(unit, quoted.group().lstrip(), quoted.end())
     if start == pos and text.startswith("o", pos) and not text[pos + 1:pos + 2].isalnum():
         return UnitMatch(_DEGREE, "o", pos + 1)  # "20o", "0,5o": a degree sign flattened to a letter
     if text.startswith("r.p.m.", start):

@@ -211,3 +211,33 @@ def test_canadian_capital_n_neutron_fluence_is_not_a_pressure() -> None:
     assert (p.quantity, p.comparator, p.si_value, p.si_unit) == ("fluence", ">=", 1e18, "m^-2")
     # without neutrons named, N/cm2 stays a pressure
     assert one("a pressure exceeding 10 N/cm2").quantity == "pressure"
+
+
+def test_counts_written_as_words() -> None:
+    # eu:3E002, Note 2: "Incorporating multi-layer structures with five or fewer metal layers."
+    assert summary("b. Incorporating multi-layer structures with five or fewer metal layers.") == [
+        ("<=", 5.0, "", None, None)]
+    # eu:2B201: "Two or more contouring rotary axes; or"
+    assert summary("2. Two or more contouring rotary axes; or") == [(">=", 2.0, "", None, None)]
+    # ca-ecl item 5205 (French), sugar content: "au moins soixante-cinq pour cent en poids net"
+    found = one("contenant au moins soixante-cinq pour cent en poids net de sucre de canne", "fr")
+    assert (found.comparator, found.value, found.text) == (">=", 65.0, "au moins soixante-cinq pour cent")
+
+
+def test_counts_of_list_items_and_one_or_more_are_not_parameters() -> None:
+    # eu:1C350 Note, eu:3B001: counting the items of a list, or "one or more", sets no threshold
+    assert extract_parameters('"chemical mixtures" containing one or more of the chemicals specified in') == []
+    assert extract_parameters("material having two or more of the following elements:") == []
+    assert extract_parameters("deux ou plus des éléments suivants", "fr") == []
+    # au:ML8.a, Technical Note: "three dimensional" is a shape, not a count
+    assert extract_parameters("a solid consisting of an ordered three dimensional arrangement of molecules") == []
+
+
+def test_effective_grams_are_a_mass_in_both_languages() -> None:
+    # eu:0C002: the unit in the list's quotes
+    assert summary('0C002 does not control four "effective grammes" or less when contained in a sensing '
+                   "component") == [("<=", 4.0, '"effective grammes"', 0.004, "kg")]
+    # ca:3-01(2)(g), English and French: the same threshold
+    en = one("four effective grams or less of special fissionable material when contained in a sensing component")
+    fr = one("quatre grammes efficaces ou moins de produits fissiles spéciaux, s’ils sont contenus", "fr")
+    assert (en.comparator, en.si_value, en.si_unit) == (fr.comparator, fr.si_value, fr.si_unit) == ("<=", 0.004, "kg")

@@ -73,3 +73,16 @@ def test_french_and_german() -> None:
         ("excluded", "1A002")]
     assert refs("4. Wellendichtungen für Kompressoren, erfasst von Unternummer 0B001c3", "de") == [
         ("controlled-by", "0B001.c.3")]
+
+
+def test_one_verb_governing_a_second_list() -> None:
+    # us:3A001.z.1.a: "described in" governs both lists
+    text = ("“Monolithic Microwave Integrated Circuit” (“MMIC”) amplifiers described in 3A001.b.2 and discrete "
+            "microwave transistors in 3A001.b.3, except those 3A001.b.2 and b.3 items being exported")
+    assert refs(text) == [("specified-in", "3A001.b.2"), ("specified-in", "3A001.b.3"),
+                          ("excluded", "3A001.b.2"), ("excluded", "3A001.b.3")]
+    # without a governing phrase before it, a second list stays a mention
+    assert refs("amplifiers as in 3A001.b.2 and discrete microwave transistors in 3A001.b.3") == []
+    # us:1C608.m: the second list is governed by the same verb, negated
+    assert refs("are controlled under ECCN 1C992 and not under ECCN 1C608.m") == [
+        ("controlled-by", "1C992"), ("excluded", "1C608.m")]
