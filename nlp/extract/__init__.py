@@ -14,7 +14,7 @@ from nlp.extract.numbers import detect_decimal_comma
 
 # Bumped whenever the rules change what is extracted: stored annotations carry it, so a reprocess
 # adds rows from the new rules next to the old ones (indexer/sql/20_annotations.sql).
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # 2: counts in words, effective grams, gapped reference lists (2026-11-28)
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "Parameter", "Reference", "detect_decimal_comma", "extract",
            "extract_many", "extract_parameters"]
