@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from exportwatch.errors import ParseError
 from nlp.model import ParsedDocument
 from nlp.parse import Bundle, FetchedFile, get_parser
+from nlp.parse.ecfr_ear.inline import plain
 from nlp.parse.ecfr_xml import labels, parse
+from nlp.parse.ecfr_xml.inline import render_clean
 from nlp.parse.ecfr_xml.tree import first_sentence
 
 URL = "https://www.ecfr.gov/api/versioner/v1/full/2026-09-01/title-15.xml?part=774"
@@ -101,6 +104,14 @@ def test_superscripts_are_glued_to_their_base(doc: ParsedDocument) -> None:
     assert "10^6 Gy" in by_code["3A001.a.1.b"].text  # <E T="51">
     assert "41,600 ft^3 is a rack" in by_code["3A001.a.1.b"].notes[0].text
     assert "2 1/2 in. (3/8 in. pitch)" in by_code["3A001.a.2"].text  # <FR> fractions
+
+
+def test_an_exponent_split_over_two_superscripts_is_one_exponent() -> None:
+    # us:4A001.a.2.c in the 2026-09-01 XML: the minus and the digits are two superscripts
+    el = etree.fromstring('<P>a.2.c. Single Event Upset of 1 &#xD7; 10<E T="51">&#x2212;</E>\n<SU>8</SU> '
+                          'Error/bit/day; 41,600 ft\n<SU>3</SU></P>')
+    assert render_clean(el) == "a.2.c. Single Event Upset of 1 × 10^−8 Error/bit/day; 41,600 ft^3"
+    assert plain(el) == render_clean(el)  # the EAR parts' renderer (§ 772.1, Part 738) agrees
 
 
 def test_country_chart_rows_become_license_requirement_lines(doc: ParsedDocument) -> None:

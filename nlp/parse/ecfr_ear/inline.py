@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from nlp.parse.ecfr_xml.inline import append_superscript, strip_trailing_space
 from nlp.parse.text import clean_text
 
 ITALIC_ON = "\x01"
@@ -39,10 +40,9 @@ def _render(el: etree._Element, *, italic: bool) -> str:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in ("SU", "sup") or (tag == "E" and child.get("T") in _SUPERSCRIPT_E):
             # "ft\n<SU>3</SU>": the exponent or footnote mark belongs to the word before it.
-            _rstrip(parts)
-            parts.append("^" + unmark(_render(child, italic=italic)))
+            append_superscript(parts, unmark(_render(child, italic=italic)))
         elif tag == "FR":
-            _rstrip(parts)
+            strip_trailing_space(parts)
             joined = "".join(parts)
             parts.append(("" if not joined or joined.endswith("(") else " ") + unmark(_render(child, italic=italic)))
         elif tag == "br":
@@ -57,11 +57,3 @@ def _render(el: etree._Element, *, italic: bool) -> str:
             parts.append(_render(child, italic=italic))
         parts.append(child.tail or "")
     return "".join(parts)
-
-
-def _rstrip(parts: list[str]) -> None:
-    while parts and parts[-1].rstrip() != parts[-1]:
-        parts[-1] = parts[-1].rstrip()
-        if parts[-1]:
-            return
-        parts.pop()

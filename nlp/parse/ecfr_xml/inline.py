@@ -29,12 +29,10 @@ def render_clean(el: etree._Element) -> str:
 def _render_child(child: etree._Element, parts: list[str]) -> None:
     tag = child.tag if isinstance(child.tag, str) else ""
     if tag in ("SU", "sup") or (tag == "E" and child.get("T") in _SUPERSCRIPT_E):
-        # The XML puts a newline before <SU> ("ft\n<SU>3</SU>"): the exponent belongs to the base.
-        _strip_trailing_space(parts)
-        parts.append("^" + clean_text(render(child)))
+        append_superscript(parts, clean_text(render(child)))
     elif tag == "FR":
         # "2\n<FR>1/2</FR> ton" is two and a half: keep one space, except straight after "(".
-        _strip_trailing_space(parts)
+        strip_trailing_space(parts)
         joined = "".join(parts)
         space = "" if not joined or joined.endswith("(") else " "
         parts.append(space + clean_text(render(child)))
@@ -46,7 +44,18 @@ def _render_child(child: etree._Element, parts: list[str]) -> None:
         parts.append(render(child))
 
 
-def _strip_trailing_space(parts: list[str]) -> None:
+def append_superscript(parts: list[str], text: str) -> None:
+    """Add a superscript as `^text`, glued to its base: the XML puts a newline before <SU>
+    ("ft\n<SU>3</SU>"). An exponent split over two superscripts ("10<E T="51">−</E>\n<SU>8</SU>",
+    us:4A001.a.2.c) is read as one: "10^−8", not "10^−^8"."""
+    strip_trailing_space(parts)
+    if parts and parts[-1][-2:-1] == "^" and parts[-1][-1:] in "−-–+":
+        parts.append(text)
+    else:
+        parts.append("^" + text)
+
+
+def strip_trailing_space(parts: list[str]) -> None:
     while parts and parts[-1].rstrip() != parts[-1]:
         parts[-1] = parts[-1].rstrip()
         if parts[-1]:
