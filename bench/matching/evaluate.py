@@ -27,6 +27,9 @@ class Result:
     mrr: float
     seconds: float
     queries: int
+    # of the input rows with no counterpart by code, the share whose best candidate scores >= 0.5
+    # (what `concordance` would call equivalent without a code); None where not measured
+    unmatched_called: float | None = None
 
 
 def metrics(method: str, scores: Matrix, ev: EvalSet, seconds: float) -> Result:
@@ -49,11 +52,20 @@ def metrics(method: str, scores: Matrix, ev: EvalSet, seconds: float) -> Result:
 
 
 def run_tfidf300(ev: EvalSet) -> Matrix:
-    return tfidf_similarity([i.text[:300] for i in ev.left], [i.text[:300] for i in ev.right], words)
+    """Scores of every input row (`EvalSet.left_input`); slice with `EvalSet.query_rows`."""
+    return tfidf_similarity([i.text[:300] for i in ev.left_input], [i.text[:300] for i in ev.right], words)
 
 
 def run_bm25(ev: EvalSet) -> Matrix:
-    return bm25_scores([i.text for i in ev.left], [i.text for i in ev.right], words)
+    return bm25_scores([i.text for i in ev.left_input], [i.text for i in ev.right], words)
+
+
+def unmatched_called(scores: Matrix, ev: EvalSet, threshold: float = 0.5) -> float | None:
+    """Share of the input rows with no counterpart by code whose best score reaches `threshold`."""
+    rows = ev.unmatched_rows
+    if not rows:
+        return None
+    return float((scores[rows].max(axis=1) >= threshold).mean())
 
 
 def embedder_fn(store: Store, model: str) -> Callable[[Sequence[str], Sequence[str]], tuple[Vectors, Vectors]]:
@@ -68,7 +80,7 @@ def embedder_fn(store: Store, model: str) -> Callable[[Sequence[str], Sequence[s
 
 
 def run_embedding(ev: EvalSet, store: Store, model: str) -> Matrix:
-    lv, rv = embedder_fn(store, model)([i.text for i in ev.left], [i.text for i in ev.right])
+    lv, rv = embedder_fn(store, model)([i.text for i in ev.left_input], [i.text for i in ev.right])
     return lv @ rv.T
 
 

@@ -5,6 +5,9 @@ never from any matcher output:
 * list-to-list: a left entry's gold is the right entry with the same canonical code (EU 3A001 =
   Wassenaar 3.A.1 = Australia 3A001 = US 3A001 = Swiss 3A001). Queries are the left entries that
   have one; the candidate pool is every entry of the right list (with or without a counterpart).
+  The matcher is given the whole left list in order (`EvalSet.inputs`), the entries with no
+  counterpart by code included, as in real use; only the queries are scored. (Until 2026-11-28
+  the left input was the queries alone, which spared the list alignment the entries it must skip.)
   Not queried: EU entries whose US counterpart was moved to the ITAR and reads only "(These items
   are subject to the ITAR ...)" or "[Reserved]" (no text to match by meaning; still in the pool).
   Code alignment is not always meaning (US 9A120 is a UAV, EU 9A120 a propellant tank): such
@@ -70,6 +73,25 @@ class EvalSet:
     heading_only: bool = False
     heldout: bool = False  # not looked at while the matcher was developed (bench/matching/sets_heldout.py)
     target: float | None = None  # acc@1 the issue asks of `exportwatch match`; None: from kind and language
+    # What `exportwatch match` is given on the left, in order: for a list, the whole list, entries
+    # with no counterpart by code included (as in real use; they are not scored). None: `left`.
+    inputs: list[Item] | None = None
+    unmatched: set[str] = field(default_factory=set)  # input ids with no counterpart by code at all
+
+    @property
+    def left_input(self) -> list[Item]:
+        return self.left if self.inputs is None else self.inputs
+
+    @property
+    def query_rows(self) -> list[int]:
+        """The rows of `left_input` that are scored (the items of `left`)."""
+        index = {item.id: k for k, item in enumerate(self.left_input)}
+        return [index[item.id] for item in self.left]
+
+    @property
+    def unmatched_rows(self) -> list[int]:
+        """The rows of `left_input` whose code the right list does not have (in the input, not scored)."""
+        return [k for k, item in enumerate(self.left_input) if item.id in self.unmatched]
 
     @property
     def acc1_target(self) -> float:
@@ -112,11 +134,15 @@ def _aligned(name: str, description: str, left: list[Item], lj: str, right: list
     rkeys = _by_key(right, rj)
     rtext = {i.id: i.text for i in right}
     gold = {}
+    unmatched = set()
     for key, lid in _by_key(left, lj).items():
         # a US ECCN moved to the ITAR keeps only a stub text: no meaning to match (it stays in the pool)
         if key in rkeys and not _stub(rtext[rkeys[key]]):
             gold[lid] = {rkeys[key]}
-    return EvalSet(name, "list", description, [i for i in left if i.id in gold], right, gold)
+        elif key not in rkeys:
+            unmatched.add(lid)
+    return EvalSet(name, "list", description, [i for i in left if i.id in gold], right, gold, inputs=list(left),
+                   unmatched=unmatched)
 
 
 def build_sets(settings: Settings, cache: Path) -> list[EvalSet]:
@@ -161,7 +187,7 @@ def _canada(settings: Settings, cache: Path) -> EvalSet:
     en = _entry_items(nodes_of(doc, "ca", language="en"), "ca", kinds, four_digit)
     fr = _entry_items(nodes_of(doc, "ca", language="fr"), "ca", kinds, four_digit)
     fr_ids = {i.id for i in fr}
-    gold = {}
+    gold: dict[str, set[str]] = {}
     for item in en:
         code = item.id.split(":", 1)[1]
         candidate = f"ca:{code}@fr"
@@ -171,7 +197,8 @@ def _canada(settings: Settings, cache: Path) -> EvalSet:
         if candidate in fr_ids:
             gold[item.id] = {candidate}
     return EvalSet("ca2025-en-fr", "list", "Canada ECL 2025-07-24 entries and sub-items, English -> French",
-                   [i for i in en if i.id in gold], fr, gold)
+                   [i for i in en if i.id in gold], fr, gold, inputs=en,
+                   unmatched={i.id for i in en if i.id not in gold})
 
 
 _QUALIFIER = re.compile(r"(having|designed|specially|with|using|capable|containing|incorporating|rated|"

@@ -50,6 +50,7 @@ def heading_sets(settings: Settings, cache: Path, full_sets: list[EvalSet], us: 
         # the full-text set already dropped golds that are ITAR stubs: keep its queries only
         ev.left = [i for i in ev.left if i.id in full.gold]
         ev.gold = {k: v for k, v in ev.gold.items() if k in full.gold}
+        ev.inputs, ev.unmatched = full.inputs, full.unmatched
         ev.heading_only, ev.heldout = True, heldout
         out.append(ev)
     return out
