@@ -118,5 +118,6 @@ def version_nodes(store: Store, version_id: int, language: str | None = None) ->
     for e in store.entries(version_id):
         if language is not None and e.language != language:
             continue
-        out.append(Node(e.entry_id, e.code, e.parent_id, e.kind, e.text or e.heading, e.language, e.position))
+        out.append(Node(e.entry_id, e.code, e.parent_id, e.kind, e.text or e.heading, e.language, e.position,
+                        e.status))
     return out

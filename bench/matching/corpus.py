@@ -1,10 +1,13 @@
 """Parse corpus documents with the project's own parsers (as the crawl would), cached per run
-directory so that repeated benchmark runs do not parse again."""
+directory so that repeated benchmark runs do not parse again. The cache key includes a digest of
+the parsers' source, so a changed parser never serves an old parse."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import pickle
+from functools import cache
 from pathlib import Path
 
 from crawlers.mirror import load_catalog
@@ -32,8 +35,18 @@ def corpus_files(settings: Settings, source_id: str, date: str) -> tuple[Source,
     return source, files
 
 
+@cache
+def parsers_digest() -> str:
+    """Digest of the parsing code (nlp/parse and the model it fills)."""
+    root = Path(__file__).resolve().parents[2] / "nlp"
+    digest = hashlib.sha256()
+    for path in sorted([*root.joinpath("parse").rglob("*.py"), root / "model.py"]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def parse_version(settings: Settings, source_id: str, date: str, cache: Path) -> ParsedDocument:
-    path = cache / f"{source_id}-{date}.pickle"
+    path = cache / f"{source_id}-{date}-{parsers_digest()}.pickle"
     if path.exists():
         doc: ParsedDocument = pickle.loads(path.read_bytes())  # our own cache file
         return doc
@@ -53,5 +66,5 @@ def nodes_of(doc: ParsedDocument, jurisdiction: str, primary: str = "en",
             continue
         eid = entry_id_for(jurisdiction, e.code, e.language, primary)
         parent = entry_id_for(jurisdiction, e.parent, e.language, primary) if e.parent else None
-        out.append(Node(eid, e.code, parent, e.kind, e.text or e.heading, e.language, e.position))
+        out.append(Node(eid, e.code, parent, e.kind, e.text or e.heading, e.language, e.position, e.status))
     return out

@@ -114,7 +114,7 @@ def _entry_items(nodes: list[Node], jurisdiction: str, kinds: tuple[str, ...] = 
     extra = list(extra_codes)
     out = []
     for n in nodes:
-        if n.id in docs:
+        if n.id in docs and n.status == "active":  # reserved or withdrawn entries are never matched
             text = mask_codes(docs[n.id], extra)
             if len(text) >= 3:
                 out.append(Item(n.id, jurisdiction, text, n.language))

@@ -159,6 +159,12 @@ def equivalents_json(svc: Service, entry_id: str, to: Sequence[str], top: int) -
         raise NotFoundError(f"{exc}" + (f"; similar: {', '.join(similar)}" if similar else "")) from None
     level = _level_of(entry.kind)
     jurisdiction = entry_id.split(":", 1)[0]
+    head = {"entry_id": entry.entry_id, "kind": entry.kind, "language": entry.language, "status": entry.status,
+            "text": entry.text or entry.heading,
+            "source": {"id": version.source_id, "version_date": version.version_date.isoformat()}}
+    if entry.status != "active":
+        return head | {"targets": [], "note": f"{entry.entry_id} is {entry.status}: it controls nothing, so it "
+                                               "has no equivalents"}
     left = list_ref(svc, jurisdiction, entry.language)
     extract = extractor()
     results = []
@@ -176,10 +182,7 @@ def equivalents_json(svc: Service, entry_id: str, to: Sequence[str], top: int) -
                             "model": embed.embedder.name, "aligned_as_ordered_lists": conc.ordered,
                             "unilateral": row.unilateral,
                             "candidates": [_candidate_json(svc, c) for c in row.candidates]})
-    return {"entry_id": entry.entry_id, "kind": entry.kind, "language": entry.language,
-            "text": entry.text or entry.heading,
-            "source": {"id": version.source_id, "version_date": version.version_date.isoformat()},
-            "targets": results}
+    return head | {"targets": results}
 
 
 def _candidate_json(svc: Service, cand: Candidate) -> dict[str, Any]:
@@ -224,6 +227,8 @@ def equivalents(entry_id: str, to: tuple[str, ...], top: int, as_json: bool) -> 
         return
     console.print(f"[bold]{escape(data['entry_id'])}[/] ({data['kind']}, {data['language']}): "
                   f"{escape(data['text'][:200])}", highlight=False)
+    if "note" in data:
+        console.print(escape(data["note"]), highlight=False)
     for target in data["targets"]:
         where = target["jurisdiction"] + ("" if target["language"] == "en" else f"@{target['language']}")
         table = Table(title=f"→ {where}" + ("  (no counterpart: unilateral)" if target["unilateral"] else ""),
@@ -319,7 +324,7 @@ def classify_json(svc: Service, description: str, jurisdictions: Sequence[str], 
     for ref in refs:
         entries = matching_documents(ref.nodes, kinds=("entry",))
         for node in ref.nodes:
-            if entries.get(node.id):
+            if entries.get(node.id) and node.status == "active":
                 pool.append(node)
                 docs.append(entries[node.id])
     if not pool:

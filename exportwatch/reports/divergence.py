@@ -71,7 +71,7 @@ class _Side:
                 self.rows[e.entry_id] = e
                 self.version_of[e.entry_id] = v.id
                 self.nodes.append(Node(e.entry_id, e.code, e.parent_id, e.kind, e.text or e.heading, e.language,
-                                       e.position))
+                                       e.position, e.status))
         if not self.source_ids:
             raise NotFoundError(f"jurisdiction {jurisdiction!r} has no stored version yet; run `exportwatch crawl`")
 

@@ -91,8 +91,10 @@ def build_concordance(left: Sequence[Node], right: Sequence[Node], *, left_juris
     # document used for meaning: two identical entries cut at different points would "differ".
     lfull = subtree_documents(left, kinds=kinds, limit=PARAMETER_TEXT_LIMIT)
     rfull = subtree_documents(right, kinds=kinds, limit=PARAMETER_TEXT_LIMIT)
-    lnodes = [n for n in left if n.id in ldocs]
-    rnodes = [n for n in right if n.id in rdocs]
+    # a reserved or withdrawn entry ("CAMERAS - None", "Not used since 2014") controls nothing: it
+    # has no equivalent and is nobody's (it would otherwise fill a gap of the list alignment)
+    lnodes = [n for n in left if n.id in ldocs and n.status == "active"]
+    rnodes = [n for n in right if n.id in rdocs and n.status == "active"]
     if not lnodes or not rnodes:
         return Concordance([], [n.id for n in rnodes], False, ["nothing to compare"])
     languages = {n.language for n in lnodes} | {n.language for n in rnodes}

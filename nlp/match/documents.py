@@ -28,6 +28,9 @@ class Node:
     text: str
     language: str
     position: int = 0
+    # "active", or an entry that controls nothing ("reserved", "not-used", "repealed"): kept in
+    # documents (a parent's text), never matched (nlp.match.concordance)
+    status: str = "active"
 
 
 def text_sha256(text: str) -> str:

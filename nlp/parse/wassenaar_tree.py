@@ -229,9 +229,16 @@ def _entry_of(node: Node) -> Node | None:
 _NOT_USED = re.compile(r"(?:^|[-\u2013\u2014]\s*)Not used(?: since \d{4})?\b")
 
 
+# A subheading kept only to say that nothing is controlled under it: "6.B.3. CAMERAS - None".
+_NONE = re.compile(r"[A-Z][A-Z ,/&()'’-]*[A-Z)]\s*[-\u2013\u2014]\s*None\.?")
+
+
 def status_of(text: str) -> EntryStatus:
-    """`Not used since 2010` (alone or after a subheading: `RADAR - Not used since 2004`)."""
-    return "not-used" if _NOT_USED.search(text) else "active"
+    """`Not used since 2010` (alone or after a subheading: `RADAR - Not used since 2004`);
+    `CAMERAS - None` is a placeholder that controls nothing: reserved."""
+    if _NOT_USED.search(text):
+        return "not-used"
+    return "reserved" if _NONE.fullmatch(text.strip()) else "active"
 
 
 HEADING_MAX = 200

@@ -95,3 +95,20 @@ def test_real_extractor_flags_the_same_divergence() -> None:
     diffs = compare_parameters(extract_parameters("operating at frequencies exceeding 10 GHz", "en"),
                                extract_parameters("operating at frequencies exceeding 12 GHz", "en"))
     assert [(d.status, d.quantity) for d in diffs] == [("differs", "frequency")]
+
+
+def test_entries_that_control_nothing_are_never_matched() -> None:
+    # Wassenaar's "6.B.3. CAMERAS - None" and a withdrawn "Not used since 2014" against US text
+    # that mentions cameras: neither is queried nor offered as a counterpart
+    left = [_node("wa", "6.A.3", "Cameras as follows: high-speed cinema recording cameras"),
+            Node("wa:6.B.3", "6.B.3", None, "entry", "CAMERAS - None", "en", status="reserved"),
+            Node("wa:4.D.2", "4.D.2", None, "entry", "Not used since 2014", "en", status="not-used")]
+    right = [_node("us", "6A003", "Cameras as follows: high-speed cinema recording cameras"),
+             _node("us", "6A993", "Cameras, not controlled elsewhere, as follows"),
+             Node("us:6A994", "6A994", None, "entry", "[Reserved]", "en", status="reserved")]
+    conc = build_concordance(left, right, left_jurisdiction="wa", right_jurisdiction="us", embed=exact_embed,
+                             extract=None, top_k=3)
+    assert [row.left_id for row in conc.rows] == ["wa:6.A.3"]
+    assert {c.right_id for row in conc.rows for c in row.candidates} <= {"us:6A003", "us:6A993"}
+    assert conc.rows[0].candidates[0].right_id == "us:6A003"
+    assert "us:6A994" not in conc.unmatched_right

@@ -216,7 +216,8 @@ def test_status(doc: ParsedDocument) -> None:
     e = by_code(doc)
     assert e["1.C.7.b"].status == "not-used"
     assert e["ML8.b.1"].status == "not-used"
-    assert e["6.B.1"].status == "active" and e["6.B.1"].heading == "ACOUSTICS - None"
+    # a subheading that only says nothing is controlled under it
+    assert e["6.B.1"].status == "reserved" and e["6.B.1"].heading == "ACOUSTICS - None"
 
 
 def test_category_level_blocks(doc: ParsedDocument) -> None:
