@@ -5,9 +5,9 @@ the parsers' source, so a changed parser never serves an old parse."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import pickle
-from functools import cache
 from pathlib import Path
 
 from crawlers.mirror import load_catalog
@@ -35,7 +35,7 @@ def corpus_files(settings: Settings, source_id: str, date: str) -> tuple[Source,
     return source, files
 
 
-@cache
+@functools.cache
 def parsers_digest() -> str:
     """Digest of the parsing code (nlp/parse and the model it fills)."""
     root = Path(__file__).resolve().parents[2] / "nlp"

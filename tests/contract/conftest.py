@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 from elasticsearch import Elasticsearch
 
+import indexer.elastic
 from indexer.base import IndexDoc, SearchBackend, Vector
 from indexer.elastic import ElasticBackend
 from indexer.embedded import EmbeddedBackend
@@ -249,3 +250,17 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     yield backends
     for b in backends:
         dispose(b)
+
+
+def refuse_in_strict_mapping(monkeypatch: pytest.MonkeyPatch, entry_id: str) -> None:
+    """Make the node refuse one document: its source gets a field the strict mapping forbids, so
+    its bulk item fails while the others succeed."""
+    real = indexer.elastic.to_source
+
+    def violating(d: IndexDoc, batch: str) -> dict[str, Any]:
+        source = real(d, batch)
+        if d.entry_id == entry_id:
+            source["unexpected_field"] = "refused by the strict mapping"
+        return source
+
+    monkeypatch.setattr(indexer.elastic, "to_source", violating)

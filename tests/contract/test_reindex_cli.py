@@ -26,7 +26,7 @@ from indexer.embedded import EmbeddedBackend
 from indexer.store import Store, VersionRow
 from nlp.model import ParsedDocument, ParsedEntry
 
-from .conftest import RUN_ID
+from .conftest import RUN_ID, refuse_in_strict_mapping
 
 register_all(cli)
 
@@ -187,15 +187,7 @@ def test_failed_reindex_leaves_the_live_alias(es_env: dict[str, str], home: Path
         _break_store_reads(monkeypatch)
         message = "store read failed half-way"
     else:
-        real = indexer.elastic.to_source
-
-        def violating(d: IndexDoc, batch: str) -> dict[str, Any]:
-            source = real(d, batch)
-            if d.entry_id == "wa:1.C.10":
-                source["unexpected_field"] = "refused by the strict mapping"
-            return source
-
-        monkeypatch.setattr(indexer.elastic, "to_source", violating)
+        refuse_in_strict_mapping(monkeypatch, "wa:1.C.10")
         message = "wa:1.C.10"
     result = _reindex(es_env, "--backend", "elasticsearch")
     assert result.exit_code == 1, result.output

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import pytest
 from elasticsearch import Elasticsearch
 
-import indexer.elastic
 from exportwatch.errors import QueryError, SearchError
 from indexer.base import IndexDoc, SearchBackend, SearchQuery
 from indexer.elastic import BulkIndexError, ElasticBackend
@@ -31,6 +30,7 @@ from .conftest import (
     _free_port,
     doc,
     load,
+    refuse_in_strict_mapping,
 )
 
 
@@ -259,15 +259,7 @@ def test_index_layout_alias_over_versioned_strict_index(elastic: ElasticBackend,
 def test_bulk_item_failure_is_reported_by_id(elastic: ElasticBackend,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     load(elastic)
-    real = indexer.elastic.to_source
-
-    def violating(d: IndexDoc, batch: str) -> dict[str, Any]:
-        source = real(d, batch)
-        if d.entry_id == "eu:1C010":
-            source["unexpected_field"] = "the strict mapping refuses this"
-        return source
-
-    monkeypatch.setattr(indexer.elastic, "to_source", violating)
+    refuse_in_strict_mapping(monkeypatch, "eu:1C010")
     amended = [dataclasses.replace(d, version_id=2) for d in EU]
     with pytest.raises(BulkIndexError) as err:
         elastic.replace_source("eu-annex-i", amended)
